@@ -1,0 +1,17 @@
+#!/usr/bin/env node
+// The `sapper` command: each subcommand lives in its own file and registers itself here.
+import { Command } from "commander";
+import { readFileSync } from "node:fs";
+import { registerCheckEnv } from "./check-env.js";
+
+const pkg = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as { version: string };
+
+const program = new Command()
+  .name("sapper")
+  .description("Production gateway and auditor for MCP servers")
+  .version(pkg.version, "-v, --version")
+  .showHelpAfterError();
+
+registerCheckEnv(program);
+
+await program.parseAsync(process.argv);

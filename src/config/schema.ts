@@ -1,0 +1,110 @@
+// The configuration schema: the single source of truth for validation, defaults, --help and docs.
+import { z } from "zod";
+
+const name = z
+  .string()
+  .regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/, "use letters, digits, '-' and '_' (at most 64 characters)");
+
+const toolFilter = z
+  .object({
+    include: z.array(z.string()).optional().describe("only these tools (exact names or globs with *) are exposed"),
+    exclude: z.array(z.string()).default([]).describe("these tools (exact names or globs with *) are hidden"),
+  })
+  .strict()
+  .default({ exclude: [] });
+
+const restart = z
+  .object({
+    initialDelayMs: z.number().int().min(10).default(250).describe("first back-off delay after a crash"),
+    maxDelayMs: z.number().int().min(10).default(30_000).describe("back-off ceiling"),
+    resetAfterMs: z.number().int().min(0).default(60_000).describe("a process up this long resets the back-off"),
+  })
+  .strict()
+  .default({ initialDelayMs: 250, maxDelayMs: 30_000, resetAfterMs: 60_000 });
+
+const upstreamCommon = {
+  prefix: name.optional().describe("namespace prefix for this upstream's tools and prompts (default: the upstream's name)"),
+  tools: toolFilter,
+  timeoutMs: z.number().int().min(100).default(60_000).describe("request timeout towards this upstream"),
+  startTimeoutMs: z.number().int().min(100).default(30_000).describe("time allowed to start and initialize"),
+  maxQueue: z.number().int().min(0).default(1_000).describe("requests waiting for a free slot before overload errors"),
+  maxInFlight: z.number().int().min(1).default(256).describe("concurrent requests per connection"),
+};
+
+export const stdioUpstreamSchema = z
+  .object({
+    transport: z.literal("stdio"),
+    command: z.string().min(1).describe("executable to spawn"),
+    args: z.array(z.string()).default([]),
+    env: z.record(z.string(), z.string()).default({}).describe("environment for the child (merged over a minimal base)"),
+    inheritEnv: z.boolean().default(false).describe("pass the gateway's whole environment to the child"),
+    cwd: z.string().optional(),
+    isolation: z.enum(["shared"]).default("shared").describe("process sharing: one warm pool for all sessions"),
+    poolSize: z.number().int().min(1).max(64).default(1).describe("warm processes in the pool"),
+    restart,
+    ...upstreamCommon,
+  })
+  .strict();
+
+export const httpUpstreamSchema = z
+  .object({
+    transport: z.enum(["streamable-http", "sse"]),
+    url: z.string().url(),
+    headers: z.record(z.string(), z.string()).default({}).describe("sent on every upstream request (credentials go here)"),
+    ...upstreamCommon,
+  })
+  .strict();
+
+export const upstreamSchema = z.discriminatedUnion("transport", [stdioUpstreamSchema, httpUpstreamSchema]);
+
+export const serverSchema = z
+  .object({
+    host: z.string().optional().describe("bind address (default: 0.0.0.0 inside a container, 127.0.0.1 elsewhere)"),
+    port: z.number().int().min(0).max(65535).default(8080),
+    path: z.string().startsWith("/").default("/mcp").describe("the MCP endpoint"),
+    publicUrl: z.string().url().optional().describe("the URL clients use (behind a proxy)"),
+    allowedHosts: z.array(z.string()).default([]).describe("extra Host header values accepted (localhost names are always)"),
+    allowedOrigins: z.array(z.string()).default([]).describe("Origin values accepted from browsers; none by default"),
+    maxBodyBytes: z.number().int().min(1024).default(4 * 1024 * 1024),
+    maxJsonDepth: z.number().int().min(8).default(64).describe("deeper JSON bodies are refused"),
+    requestTimeoutMs: z.number().int().min(100).default(120_000).describe("total time for one downstream request"),
+    sessionTtlMs: z.number().int().min(1_000).default(30 * 60_000).describe("idle sessions expire after this"),
+    maxSessions: z.number().int().min(1).default(10_000),
+    pageSize: z.number().int().min(1).max(10_000).default(100).describe("items per page of aggregated lists"),
+    shutdownGraceMs: z.number().int().min(0).default(10_000).describe("time to finish in-flight work on SIGTERM"),
+    keepAliveMs: z.number().int().min(0).default(15_000).describe("SSE comment interval; 0 disables"),
+    legacySse: z
+      .object({
+        enabled: z.boolean().default(false).describe("serve the deprecated HTTP+SSE transport for old clients"),
+        path: z.string().startsWith("/").default("/sse"),
+        messagesPath: z.string().startsWith("/").default("/messages"),
+      })
+      .strict()
+      .default({ enabled: false, path: "/sse", messagesPath: "/messages" }),
+  })
+  .strict();
+
+export const configSchema = z
+  .object({
+    server: serverSchema.default(() => serverSchema.parse({})),
+    namespacing: z
+      .object({
+        separator: z.string().min(1).max(4).regex(/^[A-Za-z0-9_.\-/]+$/).default("__").describe("between prefix and name"),
+      })
+      .strict()
+      .default({ separator: "__" }),
+    upstreams: z.record(name, upstreamSchema).refine((u) => Object.keys(u).length > 0, "at least one upstream is needed"),
+    logging: z
+      .object({
+        level: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+      })
+      .strict()
+      .default({ level: "info" }),
+  })
+  .strict();
+
+export type SapperConfig = z.infer<typeof configSchema>;
+export type ServerConfig = z.infer<typeof serverSchema>;
+export type UpstreamSpec = z.infer<typeof upstreamSchema>;
+export type StdioUpstreamSpec = z.infer<typeof stdioUpstreamSchema>;
+export type HttpUpstreamSpec = z.infer<typeof httpUpstreamSchema>;
