@@ -1,0 +1,24 @@
+// The contract between the gateway's catalog and the supply-chain guard: the catalog asks for a
+// verdict on an upstream's definitions every time it (re)loads them, and hides what is blocked.
+import type { Prompt, ResourceTemplate, Tool } from "@modelcontextprotocol/server";
+
+export interface UpstreamDefinitions {
+  instructions?: string | undefined;
+  tools: Tool[];
+  prompts: Prompt[];
+  resourceTemplates: ResourceTemplate[];
+}
+
+export interface GuardVerdict {
+  /** Upstream-local tool name -> user-facing reason; these tools are hidden and calls to them refused. */
+  blockedTools: Map<string, string>;
+}
+
+export interface ToolGuard {
+  review(upstream: string, definitions: UpstreamDefinitions): GuardVerdict;
+}
+
+/** The guard used when none is configured: nothing is blocked. */
+export const allowAllGuard: ToolGuard = {
+  review: () => ({ blockedTools: new Map() }),
+};
