@@ -3,6 +3,7 @@
 import { Command } from "commander";
 import { readFileSync } from "node:fs";
 import { registerCheckEnv } from "./check-env.js";
+import { registerServe } from "./serve.js";
 
 const pkg = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as { version: string };
 
@@ -12,6 +13,7 @@ const program = new Command()
   .version(pkg.version, "-v, --version")
   .showHelpAfterError();
 
+registerServe(program, pkg.version);
 registerCheckEnv(program);
 
 await program.parseAsync(process.argv);

@@ -23,7 +23,10 @@ const restart = z
   .default({ initialDelayMs: 250, maxDelayMs: 30_000, resetAfterMs: 60_000 });
 
 const upstreamCommon = {
-  prefix: name.optional().describe("namespace prefix for this upstream's tools and prompts (default: the upstream's name)"),
+  prefix: z
+    .union([name, z.literal(false)])
+    .optional()
+    .describe("namespace prefix for tools and prompts (default: the upstream's name); false = none, allowed only for a single upstream"),
   tools: toolFilter,
   timeoutMs: z.number().int().min(100).default(60_000).describe("request timeout towards this upstream"),
   startTimeoutMs: z.number().int().min(100).default(30_000).describe("time allowed to start and initialize"),
@@ -93,7 +96,17 @@ export const configSchema = z
       })
       .strict()
       .default({ separator: "__" }),
-    upstreams: z.record(name, upstreamSchema).refine((u) => Object.keys(u).length > 0, "at least one upstream is needed"),
+    upstreams: z
+      .record(name, upstreamSchema)
+      .refine((u) => Object.keys(u).length > 0, "at least one upstream is needed")
+      .refine(
+        (u) => Object.keys(u).length === 1 || Object.values(u).every((s) => s.prefix !== false),
+        "prefix: false is only allowed with a single upstream (otherwise names could collide)",
+      )
+      .refine(
+        (u) => new Set(Object.entries(u).map(([k, s]) => s.prefix || k)).size === Object.keys(u).length,
+        "two upstreams use the same prefix (names would collide)",
+      ),
     logging: z
       .object({
         level: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),

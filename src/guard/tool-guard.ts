@@ -1,6 +1,6 @@
 // The contract between the gateway's catalog and the supply-chain guard: the catalog asks for a
 // verdict on an upstream's definitions every time it (re)loads them, and hides what is blocked.
-import type { Prompt, ResourceTemplate, Tool } from "@modelcontextprotocol/server";
+import type { Prompt, ResourceTemplateType as ResourceTemplate, Tool } from "@modelcontextprotocol/server";
 
 export interface UpstreamDefinitions {
   instructions?: string | undefined;

@@ -36,11 +36,13 @@ export async function startSapper(options: StartOptions = {}): Promise<StartedSa
     const dir = mkdtempSync(join(tmpdir(), "sapper-test-"));
     const file = join(dir, "sapper.yaml");
     const cfg = { ...options.config } as Record<string, unknown>;
-    cfg.server = { port: 0, ...((cfg.server as object | undefined) ?? {}) };
+    cfg.server = { port: 0, host: "127.0.0.1", ...((cfg.server as object | undefined) ?? {}) };
     writeFileSync(file, stringify(cfg));
     args.push("--config", file);
-  } else if (!options.args?.includes("--port")) {
-    args.push("--port", "0");
+  } else {
+    if (!options.args?.includes("--port")) args.push("--port", "0");
+    // This machine is a container, where the default bind address is 0.0.0.0: tests stay on loopback.
+    if (!options.args?.includes("--host")) args.push("--host", "127.0.0.1");
   }
   args.push(...(options.args ?? []));
   const child = spawn(process.execPath, args, {

@@ -1,0 +1,208 @@
+// The aggregated catalog: every upstream's tools, prompts, resources and templates, filtered,
+// reviewed by the guard and namespaced, built when an upstream connects or reports list_changed.
+import type { Prompt, Resource, ResourceTemplateType as ResourceTemplate, Tool } from "@modelcontextprotocol/server";
+import { UriTemplate } from "@modelcontextprotocol/server";
+import type { ToolGuard } from "../guard/tool-guard.js";
+import type { Logger } from "../telemetry/logger.js";
+import type { Upstream } from "../upstream/upstream.js";
+import { compileNameFilter, type NameFilter } from "./name-filter.js";
+
+/** The gateway-internal session id used for catalog calls. */
+export const CATALOG_SESSION = "sapper:catalog";
+const MAX_PAGES = 1_000;
+
+export interface CatalogUpstream {
+  name: string;
+  upstream: Upstream;
+  /** Namespace prefix, or false for none. */
+  prefix: string | false;
+  tools: { include?: string[] | undefined; exclude: string[] };
+}
+
+interface Route {
+  upstream: string;
+  local: string;
+}
+
+interface UpstreamEntry {
+  tools: Tool[];
+  prompts: Prompt[];
+  resources: Resource[];
+  templates: ResourceTemplate[];
+  matchers: UriTemplate[];
+  /** Exposed name -> reason, for blocked tools (hidden, calls refused). */
+  blocked: Map<string, string>;
+}
+
+export type ListKind = "tools" | "prompts" | "resources";
+
+export class Catalog {
+  private readonly entries = new Map<string, UpstreamEntry>();
+  private readonly filters = new Map<string, NameFilter>();
+  private toolRoutes = new Map<string, Route>();
+  private promptRoutes = new Map<string, Route>();
+  private resourceRoutes = new Map<string, string>();
+  private templateRoutes = new Map<string, string>();
+  private lists: { tools: Tool[]; prompts: Prompt[]; resources: Resource[]; templates: ResourceTemplate[] } = {
+    tools: [],
+    prompts: [],
+    resources: [],
+    templates: [],
+  };
+
+  constructor(
+    private readonly upstreams: CatalogUpstream[],
+    private readonly separator: string,
+    private readonly guard: ToolGuard,
+    private readonly logger: Logger,
+  ) {
+    for (const u of upstreams) this.filters.set(u.name, compileNameFilter(u.tools.include, u.tools.exclude));
+  }
+
+  exposedName(upstream: string, local: string): string {
+    const u = this.upstreams.find((x) => x.name === upstream)!;
+    return u.prefix === false ? local : `${u.prefix}${this.separator}${local}`;
+  }
+
+  /** (Re)loads the definitions of one upstream; `kinds` limits the reload to what changed. */
+  async load(name: string, kinds: ListKind[] = ["tools", "prompts", "resources"]): Promise<void> {
+    const u = this.upstreams.find((x) => x.name === name);
+    if (!u?.upstream.initializeResult) return;
+    const caps = u.upstream.initializeResult.capabilities ?? {};
+    const prev = this.entries.get(name);
+    const entry: UpstreamEntry = prev
+      ? { ...prev }
+      : { tools: [], prompts: [], resources: [], templates: [], matchers: [], blocked: new Map() };
+    if (kinds.includes("tools") && caps.tools) entry.tools = await this.fetchAll<Tool>(u.upstream, "tools/list", "tools");
+    if (kinds.includes("prompts") && caps.prompts) entry.prompts = await this.fetchAll<Prompt>(u.upstream, "prompts/list", "prompts");
+    if (kinds.includes("resources") && caps.resources) {
+      entry.resources = await this.fetchAll<Resource>(u.upstream, "resources/list", "resources");
+      entry.templates = await this.fetchAll<ResourceTemplate>(u.upstream, "resources/templates/list", "resourceTemplates");
+      entry.matchers = entry.templates.map((t) => new UriTemplate(t.uriTemplate));
+    }
+    const filter = this.filters.get(name)!;
+    entry.tools = entry.tools.filter((t) => filter(t.name));
+    const verdict = this.guard.review(name, {
+      instructions: u.upstream.initializeResult.instructions,
+      tools: entry.tools,
+      prompts: entry.prompts,
+      resourceTemplates: entry.templates,
+    });
+    entry.blocked = new Map([...verdict.blockedTools].map(([local, why]) => [this.exposedName(name, local), why]));
+    this.entries.set(name, entry);
+    this.rebuild();
+    this.logger.info(
+      { upstream: name, tools: entry.tools.length, blocked: entry.blocked.size, prompts: entry.prompts.length, resources: entry.resources.length, templates: entry.templates.length },
+      "catalog loaded",
+    );
+  }
+
+  /** Forgets an upstream's definitions (it went away for good). */
+  drop(name: string): void {
+    this.entries.delete(name);
+    this.rebuild();
+  }
+
+  get tools(): Tool[] {
+    return this.lists.tools;
+  }
+  get prompts(): Prompt[] {
+    return this.lists.prompts;
+  }
+  get resources(): Resource[] {
+    return this.lists.resources;
+  }
+  get resourceTemplates(): ResourceTemplate[] {
+    return this.lists.templates;
+  }
+
+  /** Why a tool is blocked, if it is. */
+  blockedReason(exposed: string): string | undefined {
+    for (const e of this.entries.values()) {
+      const why = e.blocked.get(exposed);
+      if (why !== undefined) return why;
+    }
+    return undefined;
+  }
+
+  resolveTool(exposed: string): Route | undefined {
+    return this.toolRoutes.get(exposed);
+  }
+
+  resolvePrompt(exposed: string): Route | undefined {
+    return this.promptRoutes.get(exposed);
+  }
+
+  /** The upstream serving a resource URI: a listed resource first, then the first matching template. */
+  resolveResource(uri: string): string | undefined {
+    const direct = this.resourceRoutes.get(uri);
+    if (direct) return direct;
+    for (const [name, e] of this.entries) if (e.matchers.some((m) => m.match(uri) !== null)) return name;
+    return undefined;
+  }
+
+  resolveTemplate(uriTemplate: string): string | undefined {
+    return this.templateRoutes.get(uriTemplate);
+  }
+
+  private rebuild(): void {
+    const tools: Tool[] = [];
+    const prompts: Prompt[] = [];
+    const resources: Resource[] = [];
+    const templates: ResourceTemplate[] = [];
+    const toolRoutes = new Map<string, Route>();
+    const promptRoutes = new Map<string, Route>();
+    const resourceRoutes = new Map<string, string>();
+    const templateRoutes = new Map<string, string>();
+    // Config order decides which upstream answers a resource URI that several list.
+    for (const { name } of this.upstreams) {
+      const e = this.entries.get(name);
+      if (!e) continue;
+      for (const t of e.tools) {
+        const exposed = this.exposedName(name, t.name);
+        if (e.blocked.has(exposed)) continue;
+        tools.push({ ...t, name: exposed });
+        toolRoutes.set(exposed, { upstream: name, local: t.name });
+      }
+      for (const p of e.prompts) {
+        const exposed = this.exposedName(name, p.name);
+        prompts.push({ ...p, name: exposed });
+        promptRoutes.set(exposed, { upstream: name, local: p.name });
+      }
+      for (const r of e.resources) {
+        if (resourceRoutes.has(r.uri)) {
+          this.logger.warn({ upstream: name, uri: r.uri, servedBy: resourceRoutes.get(r.uri) }, "resource URI listed by two upstreams; the first in config order serves it");
+          continue;
+        }
+        resources.push(r);
+        resourceRoutes.set(r.uri, name);
+      }
+      for (const t of e.templates) {
+        if (templateRoutes.has(t.uriTemplate)) continue;
+        templates.push(t);
+        templateRoutes.set(t.uriTemplate, name);
+      }
+    }
+    this.lists = { tools, prompts, resources, templates };
+    this.toolRoutes = toolRoutes;
+    this.promptRoutes = promptRoutes;
+    this.resourceRoutes = resourceRoutes;
+    this.templateRoutes = templateRoutes;
+  }
+
+  /** Follows the upstream's cursors to the end (bounded), so downstream pagination is ours alone. */
+  private async fetchAll<T>(upstream: Upstream, method: string, key: string): Promise<T[]> {
+    const items: T[] = [];
+    let cursor: string | undefined;
+    for (let page = 0; page < MAX_PAGES; page++) {
+      const result = await upstream.request(method, cursor ? { cursor } : undefined, { sessionId: CATALOG_SESSION });
+      const got = result[key];
+      if (Array.isArray(got)) items.push(...(got as T[]));
+      const next = result.nextCursor;
+      if (typeof next !== "string" || next === "" || next === cursor) return items;
+      cursor = next;
+    }
+    this.logger.warn({ upstream: upstream.name, method }, `stopped following cursors after ${MAX_PAGES} pages`);
+    return items;
+  }
+}

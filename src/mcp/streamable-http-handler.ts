@@ -1,0 +1,553 @@
+// The 2025-era Streamable HTTP server protocol (2025-11-25, negotiating 2025-06-18 and
+// 2025-03-26): POST/GET/DELETE on one path, sessions, JSON or SSE responses, resumable streams,
+// cancellation and server→client requests. It knows nothing of what answers the requests.
+import { randomBytes } from "node:crypto";
+import type { IncomingMessage, ServerResponse } from "node:http";
+import type {
+  InitializeRequestParams,
+  JSONRPCErrorResponse,
+  JSONRPCMessage,
+  JSONRPCNotification,
+  JSONRPCRequest,
+  JSONRPCResponse,
+  RequestId,
+} from "@modelcontextprotocol/server";
+import type { Logger } from "../telemetry/logger.js";
+import type { Metrics } from "../telemetry/metrics.js";
+import type { Bus } from "../session/bus.js";
+import type { EventLog } from "../session/event-log.js";
+import type { SessionRecord, SessionStore } from "../session/session-store.js";
+import type { McpApplication, RequestContext, Result, SessionMessenger } from "./mcp-application.js";
+import { parseBody, type ParsedBody } from "./parse-body.js";
+import {
+  allowsBatches,
+  negotiateVersion,
+  STREAMABLE_HTTP_VERSIONS,
+  wantsPrimingEvent,
+} from "./protocol-versions.js";
+import { HttpProtocolError, RpcCodes, RpcError } from "./rpc-error.js";
+import { SseWriter } from "./sse-writer.js";
+
+/** Who is calling; the session is bound to it. Without auth every caller is the anonymous principal. */
+export interface CallerIdentity {
+  key: string;
+  tenant: string;
+}
+
+export interface StreamableHttpOptions {
+  app: McpApplication;
+  sessions: SessionStore;
+  events: EventLog;
+  bus: Bus;
+  logger: Logger;
+  metrics: Metrics;
+  maxJsonDepth: number;
+  requestTimeoutMs: number;
+  keepAliveMs: number;
+  maxSessions: number;
+}
+
+const SESSION_HEADER = "mcp-session-id";
+const VERSION_HEADER = "mcp-protocol-version";
+const STANDALONE = "standalone";
+const RETRY_MS = 1_000;
+
+interface PendingClientRequest {
+  resolve(result: Result): void;
+  reject(err: RpcError): void;
+}
+
+function isRequest(m: JSONRPCMessage): m is JSONRPCRequest {
+  return "method" in m && "id" in m;
+}
+function isNotification(m: JSONRPCMessage): m is JSONRPCNotification {
+  return "method" in m && !("id" in m);
+}
+function isResponse(m: JSONRPCMessage): m is JSONRPCResponse {
+  return !("method" in m);
+}
+function accepts(req: IncomingMessage, type: string): boolean {
+  const accept = req.headers.accept ?? "";
+  return accept.includes(type) || accept.includes("*/*");
+}
+function header(req: IncomingMessage, name: string): string | undefined {
+  const v = req.headers[name];
+  return Array.isArray(v) ? v[0] : v;
+}
+
+/**
+ * One POST's response: JSON while nothing but the final answers is sent, upgraded to an SSE stream
+ * (with a priming event) as soon as a notification or server→client request must go out first.
+ * Messages of an SSE stream are logged, so a client that loses the stream resumes it with GET.
+ */
+class ResponseStream {
+  private sse: SseWriter | undefined;
+  private readonly answers: JSONRPCMessage[] = [];
+  private outstanding: number;
+  private queue: Promise<void> = Promise.resolve();
+  private done = false;
+
+  constructor(
+    private readonly h: StreamableHttpHandler,
+    private readonly res: ServerResponse,
+    private readonly session: SessionRecord,
+    readonly streamId: string,
+    expected: number,
+    private readonly batch: boolean,
+  ) {
+    this.outstanding = expected;
+  }
+
+  /** A notification or request related to one of this stream's requests. */
+  related(message: JSONRPCMessage): void {
+    if (this.done) {
+      this.h.toStandalone(this.session.id, message);
+      return;
+    }
+    this.upgrade();
+    this.enqueue(message);
+  }
+
+  answer(message: JSONRPCMessage): void {
+    if (this.done) return;
+    this.outstanding--;
+    if (!this.sse) {
+      this.answers.push(message);
+      if (this.outstanding === 0) {
+        this.done = true;
+        const body = this.batch ? this.answers : this.answers[0];
+        this.res.writeHead(200, { "content-type": "application/json", [SESSION_HEADER]: this.session.id });
+        this.res.end(JSON.stringify(body));
+      }
+      return;
+    }
+    this.enqueue(message);
+    if (this.outstanding === 0) {
+      this.done = true;
+      this.queue = this.queue.then(async () => {
+        await this.h.events.complete(this.session.id, this.streamId);
+        this.h.liveWriter(this.session.id, this.streamId)?.end();
+        this.h.detach(this.session.id, this.streamId);
+      });
+    }
+  }
+
+  private upgrade(): void {
+    if (this.sse) return;
+    this.sse = this.h.attach(this.session, this.streamId, this.res, { [SESSION_HEADER]: this.session.id });
+  }
+
+  private enqueue(message: JSONRPCMessage): void {
+    this.queue = this.queue
+      .then(async () => {
+        const eventId = await this.h.events.append(this.session.id, this.streamId, message);
+        this.h.liveWriter(this.session.id, this.streamId)?.event(JSON.stringify(message), eventId);
+      })
+      .catch((err: unknown) => this.h.logger.error({ err, sessionId: this.session.id }, "failed to deliver a stream message"));
+  }
+}
+
+export class StreamableHttpHandler implements SessionMessenger {
+  readonly events: EventLog;
+  readonly logger: Logger;
+  private readonly writers = new Map<string, SseWriter>();
+  private readonly inFlight = new Map<string, Map<string, AbortController>>();
+  private readonly pendingClientRequests = new Map<string, PendingClientRequest>();
+  private readonly sessionsWithStandalone = new Set<string>();
+  private readonly unsubscribers: Array<() => void> = [];
+  private outboundSeq = 0;
+  private readonly outboundPrefix = randomBytes(6).toString("base64url");
+  private active = 0;
+  private draining = false;
+
+  constructor(private readonly o: StreamableHttpOptions) {
+    this.events = o.events;
+    this.logger = o.logger;
+    this.unsubscribers.push(
+      o.bus.subscribe("broadcast", (payload) => {
+        for (const sessionId of this.sessionsWithStandalone) this.deliverStandalone(sessionId, payload as JSONRPCMessage);
+      }),
+    );
+    o.sessions.onExpired((record) => void this.endSession(record, "expired"));
+  }
+
+  // ---- SessionMessenger ------------------------------------------------------------------
+
+  sendToSession(sessionId: string, notification: JSONRPCNotification): void {
+    this.o.bus.publish(`session:${sessionId}`, notification);
+  }
+
+  broadcast(notification: JSONRPCNotification): void {
+    this.o.bus.publish("broadcast", notification);
+  }
+
+  // ---- HTTP entry points -----------------------------------------------------------------
+
+  async handle(req: IncomingMessage, res: ServerResponse, body: Buffer | undefined, caller: CallerIdentity): Promise<void> {
+    this.active++;
+    try {
+      if (this.draining) throw new HttpProtocolError(503, RpcCodes.badRequest, "Service Unavailable: the gateway is shutting down", { "retry-after": "1" });
+      switch (req.method) {
+        case "POST":
+          return await this.handlePost(req, res, body ?? Buffer.alloc(0), caller);
+        case "GET":
+          return await this.handleGet(req, res, caller);
+        case "DELETE":
+          return await this.handleDelete(req, res, caller);
+        default:
+          throw new HttpProtocolError(405, RpcCodes.badRequest, `Method Not Allowed: use POST, GET or DELETE`, { allow: "GET, POST, DELETE" });
+      }
+    } catch (err) {
+      this.fail(res, err, req);
+    } finally {
+      this.active--;
+    }
+  }
+
+  /** Writes a protocol error as HTTP status plus JSON-RPC error body. */
+  fail(res: ServerResponse, err: unknown, req?: IncomingMessage, id: RequestId | null = null): void {
+    const e =
+      err instanceof HttpProtocolError
+        ? err
+        : new HttpProtocolError(500, RpcCodes.internalError, `Internal error: ${(err as Error)?.message ?? String(err)}`);
+    if (e.status >= 500) this.logger.error({ err, method: req?.method }, "request failed");
+    else this.logger.info({ status: e.status, reason: e.message, method: req?.method }, "request refused");
+    this.o.metrics.protocolErrors.inc({ reason: String(e.status) });
+    if (res.headersSent) {
+      res.end();
+      return;
+    }
+    res.writeHead(e.status, { "content-type": "application/json", ...e.headers });
+    res.end(JSON.stringify(e.toResponse(id)));
+  }
+
+  // ---- POST ------------------------------------------------------------------------------
+
+  private async handlePost(req: IncomingMessage, res: ServerResponse, body: Buffer, caller: CallerIdentity): Promise<void> {
+    const contentType = header(req, "content-type") ?? "";
+    if (!/^application\/json\s*(;|$)/i.test(contentType)) {
+      throw new HttpProtocolError(415, RpcCodes.badRequest, "Unsupported Media Type: Content-Type must be application/json");
+    }
+    if (!accepts(req, "application/json") || !accepts(req, "text/event-stream")) {
+      throw new HttpProtocolError(406, RpcCodes.badRequest, "Not Acceptable: Accept must list both application/json and text/event-stream");
+    }
+    const parsed = parseBody(body, this.o.maxJsonDepth);
+    const first = parsed.items[0]!;
+    if (!parsed.batch && "invalid" in first) throw Object.assign(new HttpProtocolError(400, first.invalid.code, first.invalid.message), {});
+    const isInit = parsed.items.some((m) => !("invalid" in m) && isRequest(m) && m.method === "initialize");
+    if (isInit) {
+      if (parsed.batch) throw new HttpProtocolError(400, RpcCodes.invalidRequest, "Invalid Request: initialize must not be part of a batch");
+      return this.initialize(req, res, first as JSONRPCRequest, caller);
+    }
+    const session = await this.requireSession(req, caller);
+    this.checkVersionHeader(req);
+    if (parsed.batch && !allowsBatches(session.protocolVersion)) {
+      throw new HttpProtocolError(400, RpcCodes.invalidRequest, `Invalid Request: JSON-RPC batches are not supported in protocol ${session.protocolVersion}`);
+    }
+    await this.dispatch(res, session, parsed);
+  }
+
+  private async initialize(req: IncomingMessage, res: ServerResponse, msg: JSONRPCRequest, caller: CallerIdentity): Promise<void> {
+    if (header(req, SESSION_HEADER)) {
+      throw new HttpProtocolError(400, RpcCodes.invalidRequest, "Invalid Request: initialize starts a new session and must not carry Mcp-Session-Id");
+    }
+    if ((await this.o.sessions.count()) >= this.o.maxSessions) {
+      throw new HttpProtocolError(503, RpcCodes.badRequest, "Service Unavailable: too many open sessions", { "retry-after": "5" });
+    }
+    const params = (msg.params ?? {}) as InitializeRequestParams;
+    const protocolVersion = negotiateVersion(params.protocolVersion, STREAMABLE_HTTP_VERSIONS);
+    const now = Date.now();
+    const record: SessionRecord = {
+      id: randomBytes(24).toString("base64url"),
+      principal: caller.key,
+      tenant: caller.tenant,
+      protocolVersion,
+      clientInfo: params.clientInfo,
+      clientCapabilities: params.capabilities ?? {},
+      logLevel: undefined,
+      subscriptions: [],
+      transport: "streamable-http",
+      createdAt: now,
+      lastSeenAt: now,
+    };
+    const result = { protocolVersion, ...this.o.app.initialize(params) };
+    await this.o.sessions.create(record);
+    this.o.metrics.sessions.inc();
+    this.o.metrics.rpcRequests.inc({ method: "initialize", outcome: "ok" });
+    this.logger.info({ sessionId: record.id, protocolVersion, client: params.clientInfo?.name }, "session started");
+    res.writeHead(200, { "content-type": "application/json", [SESSION_HEADER]: record.id });
+    res.end(JSON.stringify({ jsonrpc: "2.0", id: msg.id, result }));
+  }
+
+  /** Handles the messages of one POST of an established session. */
+  async dispatch(res: ServerResponse, session: SessionRecord, parsed: ParsedBody): Promise<void> {
+    const requests: JSONRPCRequest[] = [];
+    const immediate: JSONRPCErrorResponse[] = [];
+    for (const item of parsed.items) {
+      if ("invalid" in item) immediate.push(item.invalid.toResponse(item.id));
+      else if (isRequest(item)) requests.push(item);
+      else if (isNotification(item)) await this.onNotification(item, session);
+      else if (isResponse(item)) this.onClientResponse(session, item);
+    }
+    if (requests.length === 0 && immediate.length === 0) {
+      res.writeHead(202, { [SESSION_HEADER]: session.id });
+      res.end();
+      return;
+    }
+    const stream = new ResponseStream(this, res, session, this.newStreamId(), requests.length + immediate.length, parsed.batch);
+    for (const e of immediate) stream.answer(e);
+    await Promise.all(requests.map((r) => this.runRequest(r, session, stream)));
+  }
+
+  private async runRequest(request: JSONRPCRequest, session: SessionRecord, stream: ResponseStream): Promise<void> {
+    const started = performance.now();
+    const controller = new AbortController();
+    const key = JSON.stringify(request.id);
+    let byId = this.inFlight.get(session.id);
+    if (!byId) this.inFlight.set(session.id, (byId = new Map()));
+    byId.set(key, controller);
+    const timer = setTimeout(
+      () => controller.abort(new RpcError(RpcCodes.requestTimeout, `Request timed out after ${this.o.requestTimeoutMs} ms`)),
+      this.o.requestTimeoutMs,
+    );
+    const ctx: RequestContext = {
+      session,
+      signal: controller.signal,
+      notify: (n) => stream.related(n),
+      request: (method, params) => this.requestClient(session, stream, method, params, controller.signal),
+    };
+    let outcome = "ok";
+    try {
+      const result = await raceAbort(this.o.app.handleRequest(request, ctx), controller.signal);
+      stream.answer({ jsonrpc: "2.0", id: request.id, result });
+    } catch (err) {
+      const e = err instanceof RpcError ? err : new RpcError(RpcCodes.internalError, `Internal error: ${(err as Error)?.message ?? String(err)}`);
+      outcome = e.code === RpcCodes.requestTimeout ? "timeout" : "error";
+      if (!(err instanceof RpcError)) this.logger.error({ err, sessionId: session.id, method: request.method }, "request handler failed");
+      stream.answer(e.toResponse(request.id));
+    } finally {
+      clearTimeout(timer);
+      byId.delete(key);
+      if (byId.size === 0) this.inFlight.delete(session.id);
+      const ms = performance.now() - started;
+      this.o.metrics.rpcRequests.inc({ method: request.method, outcome });
+      this.o.metrics.rpcDuration.observe({ method: request.method }, ms / 1000);
+      this.logger.debug({ sessionId: session.id, method: request.method, outcome, ms: Math.round(ms) }, "request");
+    }
+  }
+
+  private async onNotification(n: JSONRPCNotification, session: SessionRecord): Promise<void> {
+    if (n.method === "notifications/cancelled") {
+      const requestId = (n.params as { requestId?: unknown } | undefined)?.requestId;
+      const controller = this.inFlight.get(session.id)?.get(JSON.stringify(requestId));
+      const reason = (n.params as { reason?: unknown } | undefined)?.reason;
+      controller?.abort(new RpcError(RpcCodes.requestTimeout - 1, `Request cancelled by the client${typeof reason === "string" ? `: ${reason}` : ""}`));
+      return;
+    }
+    try {
+      await this.o.app.handleNotification(n, session);
+    } catch (err) {
+      this.logger.warn({ err, sessionId: session.id, method: n.method }, "notification handling failed");
+    }
+  }
+
+  // ---- server→client requests ------------------------------------------------------------
+
+  private requestClient(session: SessionRecord, stream: ResponseStream, method: string, params: Record<string, unknown> | undefined, signal: AbortSignal): Promise<Result> {
+    const id = `sapper-${this.outboundPrefix}-${++this.outboundSeq}`;
+    const key = `${session.id}\u0000${id}`;
+    return new Promise<Result>((resolve, reject) => {
+      const cleanup = () => {
+        this.pendingClientRequests.delete(key);
+        signal.removeEventListener("abort", onAbort);
+      };
+      const onAbort = () => {
+        cleanup();
+        reject(signal.reason instanceof RpcError ? signal.reason : new RpcError(RpcCodes.requestTimeout, "Request aborted"));
+      };
+      signal.addEventListener("abort", onAbort, { once: true });
+      this.pendingClientRequests.set(key, {
+        resolve: (r) => (cleanup(), resolve(r)),
+        reject: (e) => (cleanup(), reject(e)),
+      });
+      const message: JSONRPCRequest = { jsonrpc: "2.0", id, method, ...(params ? { params } : {}) } as JSONRPCRequest;
+      stream.related(message);
+    });
+  }
+
+  private onClientResponse(session: SessionRecord, response: JSONRPCResponse): void {
+    const key = `${session.id}\u0000${String(response.id)}`;
+    const pending = this.pendingClientRequests.get(key);
+    if (!pending) {
+      this.logger.info({ sessionId: session.id, id: response.id }, "response from the client matches no pending request; ignored");
+      return;
+    }
+    if ("error" in response) pending.reject(new RpcError(response.error.code, response.error.message, response.error.data));
+    else pending.resolve(response.result as Result);
+  }
+
+  // ---- GET (standalone stream and resumption) -------------------------------------------
+
+  private async handleGet(req: IncomingMessage, res: ServerResponse, caller: CallerIdentity): Promise<void> {
+    if (!accepts(req, "text/event-stream")) {
+      throw new HttpProtocolError(406, RpcCodes.badRequest, "Not Acceptable: Accept must include text/event-stream");
+    }
+    const session = await this.requireSession(req, caller);
+    this.checkVersionHeader(req);
+    const lastEventId = header(req, "last-event-id");
+    if (lastEventId) {
+      const replay = await this.events.eventsAfter(session.id, lastEventId);
+      if (replay) return this.resume(session, res, replay.streamId, replay.events);
+      this.logger.info({ sessionId: session.id }, "Last-Event-ID is unknown or expired; opening a fresh stream");
+    }
+    if (this.writers.has(this.writerKey(session.id, STANDALONE))) {
+      throw new HttpProtocolError(409, RpcCodes.badRequest, "Conflict: this session already has an open GET stream");
+    }
+    this.attach(session, STANDALONE, res, { [SESSION_HEADER]: session.id });
+    this.openStandalone(session.id);
+  }
+
+  private resume(session: SessionRecord, res: ServerResponse, streamId: string, events: Array<{ eventId: string; message: JSONRPCMessage }>): void {
+    const key = this.writerKey(session.id, streamId);
+    this.writers.get(key)?.end();
+    const writer = this.attach(session, streamId, res, { [SESSION_HEADER]: session.id }, false);
+    for (const e of events) writer.event(JSON.stringify(e.message), e.eventId);
+    if (streamId === STANDALONE) this.openStandalone(session.id);
+    this.logger.info({ sessionId: session.id, streamId, replayed: events.length }, "stream resumed");
+  }
+
+  private openStandalone(sessionId: string): void {
+    if (this.sessionsWithStandalone.has(sessionId)) return;
+    this.sessionsWithStandalone.add(sessionId);
+    const unsubscribe = this.o.bus.subscribe(`session:${sessionId}`, (payload) => this.deliverStandalone(sessionId, payload as JSONRPCMessage));
+    this.standaloneUnsubscribers.set(sessionId, unsubscribe);
+  }
+
+  private readonly standaloneUnsubscribers = new Map<string, () => void>();
+
+  /** Messages outside any request go to the session's GET stream, logged so a reconnect replays them. */
+  toStandalone(sessionId: string, message: JSONRPCMessage): void {
+    this.o.bus.publish(`session:${sessionId}`, message);
+  }
+
+  private deliverStandalone(sessionId: string, message: JSONRPCMessage): void {
+    void this.events
+      .append(sessionId, STANDALONE, message)
+      .then((eventId) => this.writers.get(this.writerKey(sessionId, STANDALONE))?.event(JSON.stringify(message), eventId))
+      .catch((err: unknown) => this.logger.error({ err, sessionId }, "failed to deliver a standalone message"));
+  }
+
+  // ---- DELETE ----------------------------------------------------------------------------
+
+  private async handleDelete(req: IncomingMessage, res: ServerResponse, caller: CallerIdentity): Promise<void> {
+    const session = await this.requireSession(req, caller);
+    this.checkVersionHeader(req);
+    await this.o.sessions.delete(session.id);
+    await this.endSession(session, "deleted");
+    res.writeHead(200, { "content-type": "application/json" });
+    res.end();
+  }
+
+  private async endSession(session: SessionRecord, why: string): Promise<void> {
+    for (const [, controller] of this.inFlight.get(session.id) ?? []) {
+      controller.abort(new RpcError(RpcCodes.sessionNotFound, `Session ${why}`));
+    }
+    this.inFlight.delete(session.id);
+    for (const [key, writer] of this.writers) if (key.startsWith(`${session.id}\u0000`)) writer.end();
+    this.sessionsWithStandalone.delete(session.id);
+    this.standaloneUnsubscribers.get(session.id)?.();
+    this.standaloneUnsubscribers.delete(session.id);
+    await this.events.deleteSession(session.id);
+    this.o.metrics.sessions.dec();
+    try {
+      await this.o.app.sessionClosed(session);
+    } catch (err) {
+      this.logger.warn({ err, sessionId: session.id }, "releasing the session's upstream state failed");
+    }
+    this.logger.info({ sessionId: session.id, why }, "session ended");
+  }
+
+  // ---- shared helpers --------------------------------------------------------------------
+
+  private async requireSession(req: IncomingMessage, caller: CallerIdentity): Promise<SessionRecord> {
+    const id = header(req, SESSION_HEADER);
+    if (!id) throw new HttpProtocolError(400, RpcCodes.badRequest, "Bad Request: Mcp-Session-Id header is required (send initialize first)");
+    const session = await this.o.sessions.get(id);
+    // Another principal's session id is answered exactly like an unknown one.
+    if (!session || session.principal !== caller.key) {
+      throw new HttpProtocolError(404, RpcCodes.sessionNotFound, "Session not found: it expired or was deleted; initialize a new session");
+    }
+    return session;
+  }
+
+  private checkVersionHeader(req: IncomingMessage): void {
+    const v = header(req, VERSION_HEADER);
+    if (v !== undefined && !(STREAMABLE_HTTP_VERSIONS as readonly string[]).includes(v)) {
+      throw new HttpProtocolError(
+        400,
+        RpcCodes.badRequest,
+        `Bad Request: unsupported MCP-Protocol-Version ${JSON.stringify(v)} (supported: ${STREAMABLE_HTTP_VERSIONS.join(", ")})`,
+      );
+    }
+  }
+
+  private newStreamId(): string {
+    return randomBytes(9).toString("base64url").replace(/[-_]/g, "x");
+  }
+
+  private writerKey(sessionId: string, streamId: string): string {
+    return `${sessionId}\u0000${streamId}`;
+  }
+
+  liveWriter(sessionId: string, streamId: string): SseWriter | undefined {
+    return this.writers.get(this.writerKey(sessionId, streamId));
+  }
+
+  detach(sessionId: string, streamId: string): void {
+    this.writers.delete(this.writerKey(sessionId, streamId));
+  }
+
+  /** Opens an SSE response for a stream and registers it as the stream's live writer. */
+  attach(session: SessionRecord, streamId: string, res: ServerResponse, headers: Record<string, string>, prime = true): SseWriter {
+    const key = this.writerKey(session.id, streamId);
+    const writer: SseWriter = new SseWriter(res, headers, this.o.keepAliveMs, () => {
+      if (this.writers.get(key) === writer) this.writers.delete(key);
+    });
+    this.writers.set(key, writer);
+    if (prime && wantsPrimingEvent(session.protocolVersion)) {
+      void this.events
+        .prime(session.id, streamId)
+        .then((id) => writer.event("", id, RETRY_MS))
+        .catch((err: unknown) => this.logger.error({ err }, "priming event failed"));
+    }
+    return writer;
+  }
+
+  /** Requests being handled right now (for graceful shutdown). */
+  get busy(): number {
+    return this.active + [...this.inFlight.values()].reduce((n, m) => n + m.size, 0);
+  }
+
+  /** Stops taking requests, waits for in-flight work up to the deadline, then ends every stream. */
+  async drain(deadlineMs: number): Promise<void> {
+    this.draining = true;
+    const until = Date.now() + deadlineMs;
+    while (this.busy > 0 && Date.now() < until) await new Promise((r) => setTimeout(r, 25));
+    for (const [, byId] of this.inFlight) for (const [, c] of byId) c.abort(new RpcError(RpcCodes.internalError, "The gateway is shutting down"));
+    for (const writer of this.writers.values()) writer.end();
+    for (const u of this.unsubscribers) u();
+    for (const u of this.standaloneUnsubscribers.values()) u();
+  }
+}
+
+function raceAbort<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
+  if (signal.aborted) return Promise.reject(signal.reason);
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(signal.reason);
+    signal.addEventListener("abort", onAbort, { once: true });
+    work.then(
+      (v) => (signal.removeEventListener("abort", onAbort), resolve(v)),
+      (e) => (signal.removeEventListener("abort", onAbort), reject(e)),
+    );
+  });
+}
