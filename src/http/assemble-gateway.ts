@@ -42,7 +42,7 @@ export async function startGateway(config: SapperConfig, options: AssembleOption
   let gateway: Gateway | undefined;
   const catalogEntries = Object.entries(config.upstreams).map(([name, spec]) => {
     const upstream = createUpstream(name, spec, {
-      logger: logger.child({ upstream: name }),
+      logger,
       metrics,
       events: {
         listChanged: (kind) => void gateway?.onListChanged(name, kind),
@@ -127,6 +127,8 @@ export async function startGateway(config: SapperConfig, options: AssembleOption
         logger.info({ graceMs: server.shutdownGraceMs }, "shutting down: refusing new requests, finishing in-flight ones");
         const stopped = http.close();
         await handler.drain(server.shutdownGraceMs);
+        // Keep-alive connections that went idle after the last response would hold close() open.
+        http.server.closeAllConnections();
         await stopped;
         await closeUpstreams();
         await sessions.close();

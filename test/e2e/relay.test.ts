@@ -1,0 +1,50 @@
+// Server→client requests relayed through the gateway: an upstream's elicitation reaches the client
+// that caused it, and the client's answer goes back to the upstream.
+import { Client, StreamableHTTPClientTransport } from "@modelcontextprotocol/client";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startSapper, type StartedSapper } from "../helpers/start-sapper.js";
+
+let sapper: StartedSapper;
+beforeAll(async () => {
+  sapper = await startSapper({ args: ["--", process.execPath, "test/fixtures/gateway-fixture-server.mjs"] });
+});
+afterAll(async () => {
+  await sapper?.stop();
+});
+
+async function connect(withElicitation: boolean, answer = "Ada"): Promise<Client> {
+  const client = new Client({ name: "relay", version: "1" }, { capabilities: withElicitation ? { elicitation: { form: {} } } : {} });
+  if (withElicitation) {
+    client.setRequestHandler("elicitation/create", async (req) => {
+      expect(req.params.message).toBe("What is your name?");
+      return { action: "accept", content: { name: answer } };
+    });
+  }
+  await client.connect(new StreamableHTTPClientTransport(new URL(sapper.url)));
+  return client;
+}
+
+describe("server→client requests", () => {
+  it("relays an upstream's elicitation to the calling client and its answer back", async () => {
+    const [ada, bob] = await Promise.all([connect(true, "Ada"), connect(true, "Bob")]);
+    try {
+      const r = await ada.callTool({ name: "ask", arguments: {} });
+      expect(JSON.stringify(r.content)).toContain("hello Ada");
+      const s = await bob.callTool({ name: "ask", arguments: {} });
+      expect(JSON.stringify(s.content)).toContain("hello Bob");
+    } finally {
+      await Promise.all([ada.close(), bob.close()]);
+    }
+  });
+
+  it("refuses the relay when the client did not declare the capability", async () => {
+    const plain = await connect(false);
+    try {
+      const r = await plain.callTool({ name: "ask", arguments: {} }).catch((e: Error) => ({ isError: true, content: [{ type: "text", text: e.message }] }));
+      expect(r.isError).toBe(true);
+      expect(JSON.stringify(r.content)).toMatch(/elicitation/i);
+    } finally {
+      await plain.close();
+    }
+  });
+});
