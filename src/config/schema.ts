@@ -22,6 +22,38 @@ const restart = z
   .strict()
   .default({ initialDelayMs: 250, maxDelayMs: 30_000, resetAfterMs: 60_000 });
 
+const severity = z.enum(["info", "low", "medium", "high", "critical"]);
+const guardPolicy = z.enum(["warn", "block"]);
+const provenanceMode = z.enum(["off", "offline", "registry"]);
+
+/** Per-upstream overrides of the top-level `guard` settings. */
+const upstreamGuard = z
+  .object({
+    policy: guardPolicy.optional().describe("overrides guard.policy for this upstream"),
+    warnAt: severity.optional().describe("overrides guard.warnAt for this upstream"),
+    blockAt: severity.optional().describe("overrides guard.blockAt for this upstream"),
+    onChange: guardPolicy.optional().describe("overrides guard.onChange for this upstream"),
+    onNew: guardPolicy.optional().describe("overrides guard.onNew for this upstream"),
+    provenance: provenanceMode.optional().describe("overrides guard.provenance for this upstream"),
+    ignoreRules: z.array(z.string()).default([]).describe("scanner rule ids never applied to this upstream (added to guard.ignoreRules)"),
+  })
+  .strict();
+
+export const guardSchema = z
+  .object({
+    enabled: z.boolean().default(true).describe("scan and pin upstream definitions before they are exposed"),
+    policy: guardPolicy.default("block").describe("warn: expose, log and count findings; block: also hide definitions with findings at or above blockAt and refuse calls to them"),
+    warnAt: severity.default("medium").describe("findings at or above this severity are logged as warnings and counted"),
+    blockAt: severity.default("high").describe("under policy block, a finding at or above this severity blocks its definition"),
+    lockFile: z.string().min(1).default("sapper.lock.json").describe("pin lock file (`sapper pin`), relative to the config file; pinning is off while it does not exist"),
+    onChange: guardPolicy.default("block").describe("a pinned definition whose hash changed: block (hidden until `sapper pin --approve`) or only warn"),
+    onNew: guardPolicy.default("warn").describe("a definition of a pinned upstream that is not in the lock file: warn, or block until pinned"),
+    provenance: provenanceMode.default("registry").describe("package checks for npx/uvx/docker upstreams: off, command line only (offline), or also npm registry metadata"),
+    ignoreRules: z.array(z.string()).default([]).describe("scanner rule ids never applied"),
+    rulesFile: z.string().optional().describe("a rule file used instead of the bundled rules/poisoning-rules.v1.json (relative to the config file)"),
+  })
+  .strict();
+
 const upstreamCommon = {
   prefix: z
     .union([name, z.literal(false)])
@@ -32,6 +64,7 @@ const upstreamCommon = {
   startTimeoutMs: z.number().int().min(100).default(30_000).describe("time allowed to start and initialize"),
   maxQueue: z.number().int().min(0).default(1_000).describe("requests waiting for a free slot before overload errors"),
   maxInFlight: z.number().int().min(1).default(256).describe("concurrent requests per connection"),
+  guard: upstreamGuard.optional().describe("supply-chain guard settings for this upstream, over the top-level guard"),
 };
 
 export const stdioUpstreamSchema = z
@@ -113,6 +146,7 @@ export const configSchema = z
       })
       .strict()
       .default({ level: "info" }),
+    guard: guardSchema.default(() => guardSchema.parse({})).describe("supply-chain guard: poisoning scanner, pins, package provenance"),
   })
   .strict();
 
@@ -121,3 +155,5 @@ export type ServerConfig = z.infer<typeof serverSchema>;
 export type UpstreamSpec = z.infer<typeof upstreamSchema>;
 export type StdioUpstreamSpec = z.infer<typeof stdioUpstreamSchema>;
 export type HttpUpstreamSpec = z.infer<typeof httpUpstreamSchema>;
+export type GuardConfig = z.infer<typeof guardSchema>;
+export type UpstreamGuardConfig = z.infer<typeof upstreamGuard>;
