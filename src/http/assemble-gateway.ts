@@ -5,6 +5,8 @@ import type { SapperConfig } from "../config/schema.js";
 import { Catalog } from "../gateway/catalog.js";
 import { Gateway } from "../gateway/gateway.js";
 import { allowAllGuard, type ToolGuard } from "../guard/tool-guard.js";
+import { RequestRunner } from "../mcp/request-runner.js";
+import { SessionLifecycle } from "../mcp/session-lifecycle.js";
 import { StreamableHttpHandler } from "../mcp/streamable-http-handler.js";
 import { MemoryBus } from "../session/bus.js";
 import { MemoryEventLog } from "../session/memory-event-log.js";
@@ -81,17 +83,18 @@ export async function startGateway(config: SapperConfig, options: AssembleOption
     pageSize: server.pageSize,
     serverInfo: { name: "sapper", version: options.version },
   });
+  const events = new MemoryEventLog();
+  const runner = new RequestRunner(gateway, logger, metrics, server.requestTimeoutMs);
+  const lifecycle = new SessionLifecycle({ app: gateway, sessions, events, runner, logger, metrics, maxSessions: server.maxSessions });
   const handler = new StreamableHttpHandler({
-    app: gateway,
-    sessions,
-    events: new MemoryEventLog(),
+    lifecycle,
+    runner,
+    events,
     bus,
     logger,
     metrics,
     maxJsonDepth: server.maxJsonDepth,
-    requestTimeoutMs: server.requestTimeoutMs,
     keepAliveMs: server.keepAliveMs,
-    maxSessions: server.maxSessions,
   });
   gateway.connect(handler);
 

@@ -4,7 +4,8 @@ import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest }
 import type { ServerResponse } from "node:http";
 import type { ServerConfig } from "../config/schema.js";
 import { HttpProtocolError, RpcCodes } from "../mcp/rpc-error.js";
-import type { CallerIdentity, StreamableHttpHandler } from "../mcp/streamable-http-handler.js";
+import type { CallerIdentity } from "../mcp/session-lifecycle.js";
+import type { StreamableHttpHandler } from "../mcp/streamable-http-handler.js";
 import type { Logger } from "../telemetry/logger.js";
 import type { Metrics } from "../telemetry/metrics.js";
 import type { HostOriginPolicy } from "./host-origin-check.js";

@@ -14,6 +14,8 @@ export const RpcCodes = {
   upstreamError: -32002,
   requestTimeout: -32003,
   toolBlocked: -32004,
+  /** The client cancelled the request (the client ignores this answer; it ends the HTTP exchange). */
+  cancelled: -32800,
 } as const;
 
 export class RpcError extends Error {

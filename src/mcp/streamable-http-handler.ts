@@ -12,50 +12,34 @@ import type {
   JSONRPCResponse,
   RequestId,
 } from "@modelcontextprotocol/server";
-import type { Logger } from "../telemetry/logger.js";
-import type { Metrics } from "../telemetry/metrics.js";
 import type { Bus } from "../session/bus.js";
 import type { EventLog } from "../session/event-log.js";
-import type { SessionRecord, SessionStore } from "../session/session-store.js";
-import type { McpApplication, RequestContext, Result, SessionMessenger } from "./mcp-application.js";
+import type { SessionRecord } from "../session/session-store.js";
+import type { Logger } from "../telemetry/logger.js";
+import type { Metrics } from "../telemetry/metrics.js";
+import type { SessionMessenger } from "./mcp-application.js";
 import { parseBody, type ParsedBody } from "./parse-body.js";
-import {
-  allowsBatches,
-  negotiateVersion,
-  STREAMABLE_HTTP_VERSIONS,
-  wantsPrimingEvent,
-} from "./protocol-versions.js";
-import { HttpProtocolError, RpcCodes, RpcError } from "./rpc-error.js";
+import { allowsBatches, STREAMABLE_HTTP_VERSIONS, wantsPrimingEvent } from "./protocol-versions.js";
+import type { MessageSink, RequestRunner } from "./request-runner.js";
+import { HttpProtocolError, RpcCodes } from "./rpc-error.js";
+import type { CallerIdentity, SessionLifecycle } from "./session-lifecycle.js";
 import { SseWriter } from "./sse-writer.js";
 
-/** Who is calling; the session is bound to it. Without auth every caller is the anonymous principal. */
-export interface CallerIdentity {
-  key: string;
-  tenant: string;
-}
-
 export interface StreamableHttpOptions {
-  app: McpApplication;
-  sessions: SessionStore;
+  lifecycle: SessionLifecycle;
+  runner: RequestRunner;
   events: EventLog;
   bus: Bus;
   logger: Logger;
   metrics: Metrics;
   maxJsonDepth: number;
-  requestTimeoutMs: number;
   keepAliveMs: number;
-  maxSessions: number;
 }
 
 const SESSION_HEADER = "mcp-session-id";
 const VERSION_HEADER = "mcp-protocol-version";
 const STANDALONE = "standalone";
 const RETRY_MS = 1_000;
-
-interface PendingClientRequest {
-  resolve(result: Result): void;
-  reject(err: RpcError): void;
-}
 
 function isRequest(m: JSONRPCMessage): m is JSONRPCRequest {
   return "method" in m && "id" in m;
@@ -80,7 +64,7 @@ function header(req: IncomingMessage, name: string): string | undefined {
  * (with a priming event) as soon as a notification or server→client request must go out first.
  * Messages of an SSE stream are logged, so a client that loses the stream resumes it with GET.
  */
-class ResponseStream {
+class ResponseStream implements MessageSink {
   private sse: SseWriter | undefined;
   private readonly answers: JSONRPCMessage[] = [];
   private outstanding: number;
@@ -151,12 +135,9 @@ export class StreamableHttpHandler implements SessionMessenger {
   readonly events: EventLog;
   readonly logger: Logger;
   private readonly writers = new Map<string, SseWriter>();
-  private readonly inFlight = new Map<string, Map<string, AbortController>>();
-  private readonly pendingClientRequests = new Map<string, PendingClientRequest>();
   private readonly sessionsWithStandalone = new Set<string>();
+  private readonly standaloneUnsubscribers = new Map<string, () => void>();
   private readonly unsubscribers: Array<() => void> = [];
-  private outboundSeq = 0;
-  private readonly outboundPrefix = randomBytes(6).toString("base64url");
   private active = 0;
   private draining = false;
 
@@ -168,7 +149,7 @@ export class StreamableHttpHandler implements SessionMessenger {
         for (const sessionId of this.sessionsWithStandalone) this.deliverStandalone(sessionId, payload as JSONRPCMessage);
       }),
     );
-    o.sessions.onExpired((record) => void this.endSession(record, "expired"));
+    o.lifecycle.onEnd((sessionId) => this.closeStreams(sessionId));
   }
 
   // ---- SessionMessenger ------------------------------------------------------------------
@@ -251,30 +232,8 @@ export class StreamableHttpHandler implements SessionMessenger {
     if (header(req, SESSION_HEADER)) {
       throw new HttpProtocolError(400, RpcCodes.invalidRequest, "Invalid Request: initialize starts a new session and must not carry Mcp-Session-Id");
     }
-    if ((await this.o.sessions.count()) >= this.o.maxSessions) {
-      throw new HttpProtocolError(503, RpcCodes.badRequest, "Service Unavailable: too many open sessions", { "retry-after": "5" });
-    }
     const params = (msg.params ?? {}) as InitializeRequestParams;
-    const protocolVersion = negotiateVersion(params.protocolVersion, STREAMABLE_HTTP_VERSIONS);
-    const now = Date.now();
-    const record: SessionRecord = {
-      id: randomBytes(24).toString("base64url"),
-      principal: caller.key,
-      tenant: caller.tenant,
-      protocolVersion,
-      clientInfo: params.clientInfo,
-      clientCapabilities: params.capabilities ?? {},
-      logLevel: undefined,
-      subscriptions: [],
-      transport: "streamable-http",
-      createdAt: now,
-      lastSeenAt: now,
-    };
-    const result = { protocolVersion, ...this.o.app.initialize(params) };
-    await this.o.sessions.create(record);
-    this.o.metrics.sessions.inc();
-    this.o.metrics.rpcRequests.inc({ method: "initialize", outcome: "ok" });
-    this.logger.info({ sessionId: record.id, protocolVersion, client: params.clientInfo?.name }, "session started");
+    const { record, result } = await this.o.lifecycle.start(params, caller, "streamable-http", STREAMABLE_HTTP_VERSIONS);
     res.writeHead(200, { "content-type": "application/json", [SESSION_HEADER]: record.id });
     res.end(JSON.stringify({ jsonrpc: "2.0", id: msg.id, result }));
   }
@@ -286,8 +245,8 @@ export class StreamableHttpHandler implements SessionMessenger {
     for (const item of parsed.items) {
       if ("invalid" in item) immediate.push(item.invalid.toResponse(item.id));
       else if (isRequest(item)) requests.push(item);
-      else if (isNotification(item)) await this.onNotification(item, session);
-      else if (isResponse(item)) this.onClientResponse(session, item);
+      else if (isNotification(item)) await this.o.runner.notification(item, session);
+      else if (isResponse(item)) this.o.runner.clientResponse(session, item);
     }
     if (requests.length === 0 && immediate.length === 0) {
       res.writeHead(202, { [SESSION_HEADER]: session.id });
@@ -296,94 +255,7 @@ export class StreamableHttpHandler implements SessionMessenger {
     }
     const stream = new ResponseStream(this, res, session, this.newStreamId(), requests.length + immediate.length, parsed.batch);
     for (const e of immediate) stream.answer(e);
-    await Promise.all(requests.map((r) => this.runRequest(r, session, stream)));
-  }
-
-  private async runRequest(request: JSONRPCRequest, session: SessionRecord, stream: ResponseStream): Promise<void> {
-    const started = performance.now();
-    const controller = new AbortController();
-    const key = JSON.stringify(request.id);
-    let byId = this.inFlight.get(session.id);
-    if (!byId) this.inFlight.set(session.id, (byId = new Map()));
-    byId.set(key, controller);
-    const timer = setTimeout(
-      () => controller.abort(new RpcError(RpcCodes.requestTimeout, `Request timed out after ${this.o.requestTimeoutMs} ms`)),
-      this.o.requestTimeoutMs,
-    );
-    const ctx: RequestContext = {
-      session,
-      signal: controller.signal,
-      notify: (n) => stream.related(n),
-      request: (method, params) => this.requestClient(session, stream, method, params, controller.signal),
-    };
-    let outcome = "ok";
-    try {
-      const result = await raceAbort(this.o.app.handleRequest(request, ctx), controller.signal);
-      stream.answer({ jsonrpc: "2.0", id: request.id, result });
-    } catch (err) {
-      const e = err instanceof RpcError ? err : new RpcError(RpcCodes.internalError, `Internal error: ${(err as Error)?.message ?? String(err)}`);
-      outcome = e.code === RpcCodes.requestTimeout ? "timeout" : "error";
-      if (!(err instanceof RpcError)) this.logger.error({ err, sessionId: session.id, method: request.method }, "request handler failed");
-      stream.answer(e.toResponse(request.id));
-    } finally {
-      clearTimeout(timer);
-      byId.delete(key);
-      if (byId.size === 0) this.inFlight.delete(session.id);
-      const ms = performance.now() - started;
-      this.o.metrics.rpcRequests.inc({ method: request.method, outcome });
-      this.o.metrics.rpcDuration.observe({ method: request.method }, ms / 1000);
-      this.logger.debug({ sessionId: session.id, method: request.method, outcome, ms: Math.round(ms) }, "request");
-    }
-  }
-
-  private async onNotification(n: JSONRPCNotification, session: SessionRecord): Promise<void> {
-    if (n.method === "notifications/cancelled") {
-      const requestId = (n.params as { requestId?: unknown } | undefined)?.requestId;
-      const controller = this.inFlight.get(session.id)?.get(JSON.stringify(requestId));
-      const reason = (n.params as { reason?: unknown } | undefined)?.reason;
-      controller?.abort(new RpcError(RpcCodes.requestTimeout - 1, `Request cancelled by the client${typeof reason === "string" ? `: ${reason}` : ""}`));
-      return;
-    }
-    try {
-      await this.o.app.handleNotification(n, session);
-    } catch (err) {
-      this.logger.warn({ err, sessionId: session.id, method: n.method }, "notification handling failed");
-    }
-  }
-
-  // ---- server→client requests ------------------------------------------------------------
-
-  private requestClient(session: SessionRecord, stream: ResponseStream, method: string, params: Record<string, unknown> | undefined, signal: AbortSignal): Promise<Result> {
-    const id = `sapper-${this.outboundPrefix}-${++this.outboundSeq}`;
-    const key = `${session.id}\u0000${id}`;
-    return new Promise<Result>((resolve, reject) => {
-      const cleanup = () => {
-        this.pendingClientRequests.delete(key);
-        signal.removeEventListener("abort", onAbort);
-      };
-      const onAbort = () => {
-        cleanup();
-        reject(signal.reason instanceof RpcError ? signal.reason : new RpcError(RpcCodes.requestTimeout, "Request aborted"));
-      };
-      signal.addEventListener("abort", onAbort, { once: true });
-      this.pendingClientRequests.set(key, {
-        resolve: (r) => (cleanup(), resolve(r)),
-        reject: (e) => (cleanup(), reject(e)),
-      });
-      const message: JSONRPCRequest = { jsonrpc: "2.0", id, method, ...(params ? { params } : {}) } as JSONRPCRequest;
-      stream.related(message);
-    });
-  }
-
-  private onClientResponse(session: SessionRecord, response: JSONRPCResponse): void {
-    const key = `${session.id}\u0000${String(response.id)}`;
-    const pending = this.pendingClientRequests.get(key);
-    if (!pending) {
-      this.logger.info({ sessionId: session.id, id: response.id }, "response from the client matches no pending request; ignored");
-      return;
-    }
-    if ("error" in response) pending.reject(new RpcError(response.error.code, response.error.message, response.error.data));
-    else pending.resolve(response.result as Result);
+    await Promise.all(requests.map((r) => this.o.runner.run(r, session, stream)));
   }
 
   // ---- GET (standalone stream and resumption) -------------------------------------------
@@ -423,8 +295,6 @@ export class StreamableHttpHandler implements SessionMessenger {
     this.standaloneUnsubscribers.set(sessionId, unsubscribe);
   }
 
-  private readonly standaloneUnsubscribers = new Map<string, () => void>();
-
   /** Messages outside any request go to the session's GET stream, logged so a reconnect replays them. */
   toStandalone(sessionId: string, message: JSONRPCMessage): void {
     this.o.bus.publish(`session:${sessionId}`, message);
@@ -442,29 +312,16 @@ export class StreamableHttpHandler implements SessionMessenger {
   private async handleDelete(req: IncomingMessage, res: ServerResponse, caller: CallerIdentity): Promise<void> {
     const session = await this.requireSession(req, caller);
     this.checkVersionHeader(req);
-    await this.o.sessions.delete(session.id);
-    await this.endSession(session, "deleted");
+    await this.o.lifecycle.end(session, "deleted");
     res.writeHead(200, { "content-type": "application/json" });
     res.end();
   }
 
-  private async endSession(session: SessionRecord, why: string): Promise<void> {
-    for (const [, controller] of this.inFlight.get(session.id) ?? []) {
-      controller.abort(new RpcError(RpcCodes.sessionNotFound, `Session ${why}`));
-    }
-    this.inFlight.delete(session.id);
-    for (const [key, writer] of this.writers) if (key.startsWith(`${session.id}\u0000`)) writer.end();
-    this.sessionsWithStandalone.delete(session.id);
-    this.standaloneUnsubscribers.get(session.id)?.();
-    this.standaloneUnsubscribers.delete(session.id);
-    await this.events.deleteSession(session.id);
-    this.o.metrics.sessions.dec();
-    try {
-      await this.o.app.sessionClosed(session);
-    } catch (err) {
-      this.logger.warn({ err, sessionId: session.id }, "releasing the session's upstream state failed");
-    }
-    this.logger.info({ sessionId: session.id, why }, "session ended");
+  private closeStreams(sessionId: string): void {
+    for (const [key, writer] of this.writers) if (key.startsWith(`${sessionId}\u0000`)) writer.end();
+    this.sessionsWithStandalone.delete(sessionId);
+    this.standaloneUnsubscribers.get(sessionId)?.();
+    this.standaloneUnsubscribers.delete(sessionId);
   }
 
   // ---- shared helpers --------------------------------------------------------------------
@@ -472,9 +329,8 @@ export class StreamableHttpHandler implements SessionMessenger {
   private async requireSession(req: IncomingMessage, caller: CallerIdentity): Promise<SessionRecord> {
     const id = header(req, SESSION_HEADER);
     if (!id) throw new HttpProtocolError(400, RpcCodes.badRequest, "Bad Request: Mcp-Session-Id header is required (send initialize first)");
-    const session = await this.o.sessions.get(id);
-    // Another principal's session id is answered exactly like an unknown one.
-    if (!session || session.principal !== caller.key) {
+    const session = await this.o.lifecycle.find(id, caller);
+    if (!session) {
       throw new HttpProtocolError(404, RpcCodes.sessionNotFound, "Session not found: it expired or was deleted; initialize a new session");
     }
     return session;
@@ -523,9 +379,9 @@ export class StreamableHttpHandler implements SessionMessenger {
     return writer;
   }
 
-  /** Requests being handled right now (for graceful shutdown). */
+  /** HTTP exchanges and requests being handled right now (for graceful shutdown). */
   get busy(): number {
-    return this.active + [...this.inFlight.values()].reduce((n, m) => n + m.size, 0);
+    return this.active + this.o.runner.busy;
   }
 
   /** Stops taking requests, waits for in-flight work up to the deadline, then ends every stream. */
@@ -533,21 +389,9 @@ export class StreamableHttpHandler implements SessionMessenger {
     this.draining = true;
     const until = Date.now() + deadlineMs;
     while (this.busy > 0 && Date.now() < until) await new Promise((r) => setTimeout(r, 25));
-    for (const [, byId] of this.inFlight) for (const [, c] of byId) c.abort(new RpcError(RpcCodes.internalError, "The gateway is shutting down"));
+    this.o.runner.abortAll("The gateway is shutting down");
     for (const writer of this.writers.values()) writer.end();
     for (const u of this.unsubscribers) u();
     for (const u of this.standaloneUnsubscribers.values()) u();
   }
-}
-
-function raceAbort<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
-  if (signal.aborted) return Promise.reject(signal.reason);
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(signal.reason);
-    signal.addEventListener("abort", onAbort, { once: true });
-    work.then(
-      (v) => (signal.removeEventListener("abort", onAbort), resolve(v)),
-      (e) => (signal.removeEventListener("abort", onAbort), reject(e)),
-    );
-  });
 }
