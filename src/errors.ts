@@ -13,8 +13,15 @@ export const ErrorCodes = {
   SAPPER_UPSTREAM_OVERLOADED: "an upstream's request queue is full",
   SAPPER_UPSTREAM_CRASHED: "an upstream exited while a request was in flight",
   SAPPER_UPSTREAM_PROTOCOL: "an upstream sent something that is not valid MCP",
+  SAPPER_UPSTREAM_TRANSPORT: "the HTTP exchange with an upstream failed (error status, closed stream)",
+  SAPPER_UPSTREAM_SESSION_EXPIRED: "an upstream forgot its session while a call that is not safe to repeat was in flight",
+  SAPPER_UPSTREAM_CANCELLED: "the caller cancelled a request before the upstream answered",
   SAPPER_TOOL_BLOCKED: "the guard blocked a tool",
   SAPPER_LOCKFILE_INVALID: "the pin lock file cannot be read",
+  SAPPER_AUDIT_TARGET_INVALID: "the URL given to `sapper audit` is not an http(s) URL",
+  SAPPER_AUDIT_UNSAFE_REQUEST: "the auditor refused to send a request that could change the audited server",
+  SAPPER_AUDIT_TOKEN_ENV_MISSING: "a --token-env variable is missing or empty",
+  SAPPER_LINT_DIR_NOT_FOUND: "the directory given to `sapper lint` does not exist",
 } as const;
 
 export type ErrorCode = keyof typeof ErrorCodes;

@@ -1,5 +1,7 @@
 // The contract between the gateway and an upstream MCP server, whatever its transport.
 import type { JSONRPCNotification, JSONRPCRequest, InitializeResult } from "@modelcontextprotocol/server";
+import type { Logger } from "../telemetry/logger.js";
+import type { Metrics } from "../telemetry/metrics.js";
 
 export type Result = Record<string, unknown>;
 export type Params = Record<string, unknown> | undefined;
@@ -65,3 +67,11 @@ export interface Upstream {
 }
 
 export type UpstreamEventSink = Partial<UpstreamEvents>;
+
+/** What the server assembly gives every upstream implementation. */
+export interface UpstreamDeps {
+  /** Every line an upstream logs carries the `upstream` key itself, so pass the logger without that binding. */
+  logger: Logger;
+  metrics: Metrics;
+  events: UpstreamEventSink;
+}

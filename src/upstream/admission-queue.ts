@@ -1,0 +1,88 @@
+// Bounded admission of requests to connections: a request runs as soon as some connection has a free
+// slot, otherwise it waits in a FIFO of at most `maxQueue` entries; a full queue is an immediate error.
+
+/** A request waiting for a connection. `dispatch` must claim the slot synchronously (before any await). */
+export interface AdmissionJob<T> {
+  dispatch(target: T, waitedMs: number): void;
+  fail(err: Error): void;
+}
+
+export interface AdmissionQueueOptions<T> {
+  maxQueue: number;
+  /** A target with a free slot right now (the least busy one), or undefined. */
+  pick(): T | undefined;
+  /** The error for a request that finds the queue full. */
+  overloaded(): Error;
+  /** The error for a request that waited its whole time budget. */
+  expired(waitedMs: number): Error;
+  /** The error for a request whose caller aborted while it waited. */
+  cancelled(): Error;
+}
+
+interface Waiter<T> {
+  job: AdmissionJob<T>;
+  since: number;
+  timer: NodeJS.Timeout;
+  signal: AbortSignal | undefined;
+  onAbort: () => void;
+}
+
+export class AdmissionQueue<T> {
+  private readonly waiting: Waiter<T>[] = [];
+
+  constructor(private readonly options: AdmissionQueueOptions<T>) {}
+
+  get length(): number {
+    return this.waiting.length;
+  }
+
+  admit(job: AdmissionJob<T>, signal: AbortSignal | undefined, waitMs: number): void {
+    if (signal?.aborted) return job.fail(this.options.cancelled());
+    // Waiters go first, so a newcomer never overtakes a request that has been queued longer.
+    const target = this.waiting.length === 0 ? this.options.pick() : undefined;
+    if (target !== undefined) return job.dispatch(target, 0);
+    if (this.waiting.length >= this.options.maxQueue) return job.fail(this.options.overloaded());
+
+    const waiter: Waiter<T> = {
+      job,
+      since: Date.now(),
+      signal,
+      timer: setTimeout(() => this.drop(waiter, this.options.expired(Date.now() - waiter.since)), waitMs),
+      onAbort: () => this.drop(waiter, this.options.cancelled()),
+    };
+    signal?.addEventListener("abort", waiter.onAbort, { once: true });
+    this.waiting.push(waiter);
+  }
+
+  /** Hands free slots to waiters; call it whenever a slot may have freed or a connection became ready. */
+  pump(): void {
+    while (this.waiting.length > 0) {
+      const target = this.options.pick();
+      if (target === undefined) return;
+      const waiter = this.waiting.shift() as Waiter<T>;
+      this.release(waiter);
+      waiter.job.dispatch(target, Date.now() - waiter.since);
+    }
+  }
+
+  /** Fails every waiting request with `err` (the upstream is closing or cannot be reached). */
+  failAll(err: Error): void {
+    for (const waiter of this.waiting.splice(0)) {
+      this.release(waiter);
+      waiter.job.fail(err);
+    }
+  }
+
+  private drop(waiter: Waiter<T>, err: Error): void {
+    const index = this.waiting.indexOf(waiter);
+    if (index === -1) return;
+    this.waiting.splice(index, 1);
+    this.release(waiter);
+    waiter.job.fail(err);
+  }
+
+  private release(waiter: Waiter<T>): void {
+    clearTimeout(waiter.timer);
+    waiter.signal?.removeEventListener("abort", waiter.onAbort);
+  }
+}
