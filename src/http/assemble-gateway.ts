@@ -5,6 +5,7 @@ import type { SapperConfig } from "../config/schema.js";
 import { Catalog } from "../gateway/catalog.js";
 import { Gateway } from "../gateway/gateway.js";
 import { allowAllGuard, type ToolGuard } from "../guard/tool-guard.js";
+import { LegacySseHandler } from "../mcp/legacy-sse-handler.js";
 import { RequestRunner } from "../mcp/request-runner.js";
 import { SessionLifecycle } from "../mcp/session-lifecycle.js";
 import { StreamableHttpHandler } from "../mcp/streamable-http-handler.js";
@@ -97,11 +98,15 @@ export async function startGateway(config: SapperConfig, options: AssembleOption
     keepAliveMs: server.keepAliveMs,
   });
   gateway.connect(handler);
+  const legacy = server.legacySse.enabled
+    ? new LegacySseHandler({ lifecycle, runner, logger, messagesPath: server.legacySse.messagesPath, maxJsonDepth: server.maxJsonDepth, keepAliveMs: server.keepAliveMs })
+    : undefined;
 
   const host = server.host ?? defaultBindHost();
   const http = createHttpServer({
     server,
     handler,
+    legacy,
     policy: createHostOriginPolicy({ bindHost: host, allowedHosts: server.allowedHosts, allowedOrigins: server.allowedOrigins, publicUrl: server.publicUrl }),
     readiness: {
       ready: () => [...upstreams.values()].every((u) => u.ready),
@@ -130,6 +135,7 @@ export async function startGateway(config: SapperConfig, options: AssembleOption
         logger.info({ graceMs: server.shutdownGraceMs }, "shutting down: refusing new requests, finishing in-flight ones");
         const stopped = http.close();
         await handler.drain(server.shutdownGraceMs);
+        legacy?.closeAll();
         // Keep-alive connections that went idle after the last response would hold close() open.
         http.server.closeAllConnections();
         await stopped;

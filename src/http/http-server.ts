@@ -5,6 +5,7 @@ import type { ServerResponse } from "node:http";
 import type { ServerConfig } from "../config/schema.js";
 import { HttpProtocolError, RpcCodes } from "../mcp/rpc-error.js";
 import type { CallerIdentity } from "../mcp/session-lifecycle.js";
+import type { LegacySseHandler } from "../mcp/legacy-sse-handler.js";
 import type { StreamableHttpHandler } from "../mcp/streamable-http-handler.js";
 import type { Logger } from "../telemetry/logger.js";
 import type { Metrics } from "../telemetry/metrics.js";
@@ -18,6 +19,8 @@ export interface Readiness {
 export interface HttpServerOptions {
   server: ServerConfig;
   handler: StreamableHttpHandler;
+  /** The deprecated HTTP+SSE transport, when enabled. */
+  legacy: LegacySseHandler | undefined;
   policy: HostOriginPolicy;
   readiness: Readiness;
   metrics: Metrics;
@@ -42,7 +45,8 @@ export function createHttpServer(o: HttpServerOptions): FastifyInstance {
   app.removeAllContentTypeParsers();
   app.addContentTypeParser("*", { parseAs: "buffer" }, (_req, body, done) => done(null, body));
 
-  const mcpPaths = new Set([o.server.path]);
+  const legacy = o.legacy;
+  const mcpPaths = new Set([o.server.path, ...(legacy ? [o.server.legacySse.path, o.server.legacySse.messagesPath] : [])]);
 
   app.addHook("onRequest", async (req, reply) => {
     const path = req.url.split("?", 1)[0]!;
@@ -91,6 +95,24 @@ export function createHttpServer(o: HttpServerOptions): FastifyInstance {
       .header("access-control-max-age", "600")
       .send();
   });
+
+  if (legacy) {
+    app.get(o.server.legacySse.path, async (req, reply) => {
+      reply.hijack();
+      countStatus(reply.raw, req.method, o.metrics);
+      await legacy.open(reply.raw, ANONYMOUS);
+    });
+    app.post(o.server.legacySse.messagesPath, async (req, reply) => {
+      reply.hijack();
+      countStatus(reply.raw, req.method, o.metrics);
+      const connectionId = new URLSearchParams(req.url.slice(req.url.indexOf("?") + 1)).get("sessionId");
+      try {
+        await legacy.post(req.raw, reply.raw, (req.body as Buffer | undefined) ?? Buffer.alloc(0), ANONYMOUS, connectionId);
+      } catch (err) {
+        o.handler.fail(reply.raw, err, req.raw);
+      }
+    });
+  }
 
   app.get("/healthz", async () => ({ status: "ok" }));
   app.get("/readyz", async (_req, reply) => {
