@@ -1,5 +1,6 @@
-// Real official servers (everything, filesystem, memory) behind one endpoint, driven by the SDK's
-// own client: namespaced aggregation, calls, resources, prompts and pagination.
+// Real official servers (everything, filesystem, memory) behind one endpoint, plus a server that
+// pages its own lists, driven by the SDK's own client: namespaced aggregation, calls, resources,
+// prompts and pagination both ways.
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -22,6 +23,7 @@ beforeAll(async () => {
         everything: { transport: "stdio", command: process.execPath, args: [bin("server-everything"), "stdio"] },
         fs: { transport: "stdio", command: process.execPath, args: [bin("server-filesystem"), dir], tools: { exclude: ["write_*", "edit_*", "move_*", "create_*"] } },
         memory: { transport: "stdio", command: process.execPath, args: [bin("server-memory")], env: { MEMORY_FILE_PATH: join(dir, "memory.jsonl") } },
+        paged: { transport: "stdio", command: process.execPath, args: ["test/fixtures/paginated-server.mjs", "8"] },
       },
     },
     timeoutMs: 60_000,
@@ -70,6 +72,14 @@ describe("official servers behind one endpoint", () => {
   it("passes an upstream's tool error through as a tool result", async () => {
     const r = await client.callTool({ name: "fs__read_text_file", arguments: { path: "/etc/shadow-not-allowed" } });
     expect(r.isError).toBe(true);
+  });
+
+  it("follows an upstream's cursors and re-paginates the aggregate with its own", async () => {
+    const names = await allTools();
+    const paged = names.filter((n) => n.startsWith("paged__"));
+    expect(paged.sort()).toEqual(Array.from({ length: 8 }, (_, i) => `paged__t${i}`).sort());
+    const r = await client.callTool({ name: "paged__t7", arguments: {} });
+    expect(JSON.stringify(r.content)).toContain("called t7");
   });
 
   it("serves resources and prompts of the upstreams", async () => {
