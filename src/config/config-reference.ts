@@ -45,7 +45,8 @@ function rows(n: JsonSchemaNode, path: string, out: string[], seen: Set<string>)
     for (const [key, child] of Object.entries(shape.properties!)) {
       const p = base ? `${base}.${key}` : key;
       const line = (() => {
-        const def = child.default === undefined ? "" : `\`${JSON.stringify(child.default)}\``;
+        // An object's default is the sum of its keys' defaults, listed on their own rows.
+        const def = child.default === undefined || child.type === "object" ? "" : `\`${JSON.stringify(child.default)}\``;
         const required = shape.required?.includes(key) && child.default === undefined ? " (required)" : "";
         return `| \`${p}\` | ${typeOf(child)}${required} | ${def} | ${child.description ?? ""} |`;
       })();

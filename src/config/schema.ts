@@ -71,10 +71,10 @@ export const stdioUpstreamSchema = z
   .object({
     transport: z.literal("stdio"),
     command: z.string().min(1).describe("executable to spawn"),
-    args: z.array(z.string()).default([]),
+    args: z.array(z.string()).default([]).describe("arguments for the command"),
     env: z.record(z.string(), z.string()).default({}).describe("environment for the child (merged over a minimal base)"),
     inheritEnv: z.boolean().default(false).describe("pass the gateway's whole environment to the child"),
-    cwd: z.string().optional(),
+    cwd: z.string().optional().describe("working directory of the child"),
     isolation: z.enum(["shared"]).default("shared").describe("process sharing: one warm pool for all sessions"),
     poolSize: z.number().int().min(1).max(64).default(1).describe("warm processes in the pool"),
     restart,
@@ -85,7 +85,7 @@ export const stdioUpstreamSchema = z
 export const httpUpstreamSchema = z
   .object({
     transport: z.enum(["streamable-http", "sse"]),
-    url: z.string().url(),
+    url: z.string().url().describe("the upstream's MCP endpoint (Streamable HTTP) or SSE stream URL (legacy)"),
     headers: z.record(z.string(), z.string()).default({}).describe("sent on every upstream request (credentials go here)"),
     ...upstreamCommon,
   })
@@ -96,24 +96,24 @@ export const upstreamSchema = z.discriminatedUnion("transport", [stdioUpstreamSc
 export const serverSchema = z
   .object({
     host: z.string().optional().describe("bind address (default: 0.0.0.0 inside a container, 127.0.0.1 elsewhere)"),
-    port: z.number().int().min(0).max(65535).default(8080),
+    port: z.number().int().min(0).max(65535).default(8080).describe("TCP port; 0 picks a free one"),
     path: z.string().startsWith("/").default("/mcp").describe("the MCP endpoint"),
     publicUrl: z.string().url().optional().describe("the URL clients use (behind a proxy)"),
     allowedHosts: z.array(z.string()).default([]).describe("extra Host header values accepted (localhost names are always)"),
     allowedOrigins: z.array(z.string()).default([]).describe("Origin values accepted from browsers; none by default"),
-    maxBodyBytes: z.number().int().min(1024).default(4 * 1024 * 1024),
+    maxBodyBytes: z.number().int().min(1024).default(4 * 1024 * 1024).describe("larger POST bodies are refused with 413"),
     maxJsonDepth: z.number().int().min(8).default(64).describe("deeper JSON bodies are refused"),
     requestTimeoutMs: z.number().int().min(100).default(120_000).describe("total time for one downstream request"),
     sessionTtlMs: z.number().int().min(1_000).default(30 * 60_000).describe("idle sessions expire after this"),
-    maxSessions: z.number().int().min(1).default(10_000),
+    maxSessions: z.number().int().min(1).default(10_000).describe("open sessions on this replica; more are refused with 503"),
     pageSize: z.number().int().min(1).max(10_000).default(100).describe("items per page of aggregated lists"),
     shutdownGraceMs: z.number().int().min(0).default(10_000).describe("time to finish in-flight work on SIGTERM"),
     keepAliveMs: z.number().int().min(0).default(15_000).describe("SSE comment interval; 0 disables"),
     legacySse: z
       .object({
         enabled: z.boolean().default(false).describe("serve the deprecated HTTP+SSE transport for old clients"),
-        path: z.string().startsWith("/").default("/sse"),
-        messagesPath: z.string().startsWith("/").default("/messages"),
+        path: z.string().startsWith("/").default("/sse").describe("GET opens the legacy event stream"),
+        messagesPath: z.string().startsWith("/").default("/messages").describe("legacy clients POST their messages here"),
       })
       .strict()
       .default({ enabled: false, path: "/sse", messagesPath: "/messages" }),
