@@ -117,8 +117,12 @@ export class JsonRpcConnection {
     }
   }
 
-  /** Sends one request and resolves with its result; every failure is an UpstreamError. */
-  request(method: string, params: Params, hooks: CallHooks, timeoutMs: number): Promise<Result> {
+  /**
+   * Sends one request and resolves with its result; every failure is an UpstreamError. The call times
+   * out `timeoutMs` after the caller started waiting (`waitedMs` ago, e.g. in a queue); each progress
+   * notification grants it a full `timeoutMs` again.
+   */
+  request(method: string, params: Params, hooks: CallHooks, timeoutMs: number, waitedMs = 0): Promise<Result> {
     const { upstream } = this.options;
     if (this.state !== "open") {
       return Promise.reject(
@@ -152,7 +156,7 @@ export class JsonRpcConnection {
         reject,
       };
       this.calls.set(id, call);
-      this.armTimer(call);
+      this.armTimer(call, Math.max(1, timeoutMs - waitedMs));
       const { signal } = hooks;
       if (signal) {
         call.onAbort = () => this.abandon(call, reasonText(signal.reason), this.cancelledError(method));
@@ -319,7 +323,7 @@ export class JsonRpcConnection {
     return this.calls.values().next().value;
   }
 
-  private armTimer(call: Call): void {
+  private armTimer(call: Call, ms = call.timeoutMs): void {
     clearTimeout(call.timer);
     call.timer = setTimeout(() => {
       const { upstream } = this.options;
@@ -328,7 +332,7 @@ export class JsonRpcConnection {
         `timed out after ${call.timeoutMs} ms`,
         upstreamFailure("timeout", upstream, `upstream "${upstream}" did not answer ${call.method} within ${call.timeoutMs} ms`),
       );
-    }, call.timeoutMs);
+    }, ms);
   }
 
   private pauseTimer(call: Call): void {

@@ -6,7 +6,7 @@ import { SapperError } from "../errors.js";
 import { AdmissionQueue } from "./admission-queue.js";
 import { ChildProcessTransport, describeExit } from "./child-process-transport.js";
 import { JsonRpcConnection } from "./json-rpc-connection.js";
-import { upstreamFailure } from "./upstream-failure.js";
+import { reasonOf, upstreamFailure } from "./upstream-failure.js";
 import { UpstreamError, type Params, type Result, type Upstream, type UpstreamCallContext, type UpstreamDeps } from "./upstream.js";
 
 /** Variables a child gets from the gateway's environment unless `inheritEnv` is set. */
@@ -98,7 +98,7 @@ export class StdioUpstream implements Upstream {
       this.queue.admit(
         {
           dispatch: (connection, waitedMs) =>
-            connection.request(method, params, ctx, Math.max(1, timeoutMs - waitedMs)).then(resolve, reject),
+            connection.request(method, params, ctx, timeoutMs, waitedMs).then(resolve, reject),
           fail: reject,
         },
         ctx.signal,
@@ -191,7 +191,7 @@ export class StdioUpstream implements Upstream {
     } else if (exit) {
       reason = `${describeExit(exit)} before it finished initializing`;
     } else {
-      reason = `failed to initialize: ${err instanceof Error ? err.message : String(err)}`;
+      reason = `failed to initialize: ${reasonOf(err)}`;
     }
     return stderrTail.length > 0 ? `${reason}; last stderr lines:\n  ${stderrTail.join("\n  ")}` : reason;
   }

@@ -33,11 +33,18 @@ function httpStatusOf(err: unknown): number | undefined {
   return match ? Number(match[1]) : undefined;
 }
 
-/** fetch() rejects with a TypeError whose cause carries the socket error code (ECONNREFUSED...). */
+const NETWORK_ERROR = /\b(ECONNREFUSED|ECONNRESET|ENOTFOUND|ETIMEDOUT|EHOSTUNREACH|ENETUNREACH|EAI_AGAIN|EPIPE)\b/;
+
+/**
+ * fetch() rejects with a TypeError whose cause carries the socket error code; EventSource failures
+ * (SSE) keep only the text, so the message is searched as well.
+ */
 function networkCodeOf(err: unknown): string | undefined {
   for (let e: unknown = err, depth = 0; e instanceof Error && depth < 4; e = e.cause, depth++) {
     const code = (e as NodeJS.ErrnoException).code;
-    if (typeof code === "string" && /^E[A-Z]+$/.test(code)) return code;
+    if (typeof code === "string" && NETWORK_ERROR.test(code)) return code;
+    const inText = NETWORK_ERROR.exec(e.message);
+    if (inText) return inText[1];
   }
   return undefined;
 }

@@ -49,3 +49,9 @@ export function failureHttpStatus(err: unknown): number | undefined {
   const data = err.data as Partial<UpstreamFailureData> | undefined;
   return typeof data?.httpStatus === "number" ? data.httpStatus : undefined;
 }
+
+/** An error's message without a leading SAPPER_* code, for embedding it in another error's sentence. */
+export function reasonOf(err: unknown): string {
+  const message = err instanceof Error ? err.message : String(err);
+  return message.replace(/^SAPPER_[A-Z_]+: /, "");
+}
