@@ -269,7 +269,7 @@ export class StreamableHttpHandler implements SessionMessenger {
     const lastEventId = header(req, "last-event-id");
     if (lastEventId) {
       const replay = await this.events.eventsAfter(session.id, lastEventId);
-      if (replay) return this.resume(session, res, replay.streamId, replay.events);
+      if (replay) return this.resume(session, res, replay.streamId, replay.events, replay.complete);
       this.logger.info({ sessionId: session.id }, "Last-Event-ID is unknown or expired; opening a fresh stream");
     }
     if (this.writers.has(this.writerKey(session.id, STANDALONE))) {
@@ -279,11 +279,16 @@ export class StreamableHttpHandler implements SessionMessenger {
     this.openStandalone(session.id);
   }
 
-  private resume(session: SessionRecord, res: ServerResponse, streamId: string, events: Array<{ eventId: string; message: JSONRPCMessage }>): void {
+  private resume(session: SessionRecord, res: ServerResponse, streamId: string, events: Array<{ eventId: string; message: JSONRPCMessage }>, complete: boolean): void {
     const key = this.writerKey(session.id, streamId);
     this.writers.get(key)?.end();
     const writer = this.attach(session, streamId, res, { [SESSION_HEADER]: session.id }, false);
     for (const e of events) writer.event(JSON.stringify(e.message), e.eventId);
+    // A request stream whose answer was already logged has nothing more to send.
+    if (complete) {
+      writer.end();
+      this.detach(session.id, streamId);
+    }
     if (streamId === STANDALONE) this.openStandalone(session.id);
     this.logger.info({ sessionId: session.id, streamId, replayed: events.length }, "stream resumed");
   }

@@ -12,8 +12,8 @@ export interface EventLog {
   append(sessionId: string, streamId: string, message: JSONRPCMessage): Promise<string>;
   /** A fresh event id for a stream with no message (the priming event). */
   prime(sessionId: string, streamId: string): Promise<string>;
-  /** The stream an event id belongs to and the events after it, if the id belongs to this session and is still retained. */
-  eventsAfter(sessionId: string, eventId: string): Promise<{ streamId: string; events: StoredEvent[] } | undefined>;
+  /** The stream an event id belongs to, the events after it and whether the stream is complete, if the id belongs to this session and is still retained. */
+  eventsAfter(sessionId: string, eventId: string): Promise<{ streamId: string; events: StoredEvent[]; complete: boolean } | undefined>;
   /** Marks a stream complete (its response was delivered); complete streams are dropped sooner. */
   complete(sessionId: string, streamId: string): Promise<void>;
   deleteSession(sessionId: string): Promise<void>;

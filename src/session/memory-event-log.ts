@@ -39,7 +39,7 @@ export class MemoryEventLog implements EventLog {
     return `${streamId}.${log.seq}`;
   }
 
-  async eventsAfter(sessionId: string, eventId: string): Promise<{ streamId: string; events: StoredEvent[] } | undefined> {
+  async eventsAfter(sessionId: string, eventId: string): Promise<{ streamId: string; events: StoredEvent[]; complete: boolean } | undefined> {
     const parsed = splitEventId(eventId);
     if (!parsed) return undefined;
     const log = this.sessions.get(sessionId)?.get(parsed.streamId);
@@ -47,6 +47,7 @@ export class MemoryEventLog implements EventLog {
     return {
       streamId: parsed.streamId,
       events: log.events.filter((e) => splitEventId(e.eventId)!.seq > parsed.seq),
+      complete: log.completedAt !== undefined,
     };
   }
 
