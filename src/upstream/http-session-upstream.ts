@@ -6,6 +6,7 @@ import type { HttpUpstreamSpec } from "../config/schema.js";
 import { SapperError } from "../errors.js";
 import { AdmissionQueue } from "./admission-queue.js";
 import { JsonRpcConnection } from "./json-rpc-connection.js";
+import { secretValues } from "./secret-mask.js";
 import { transportFailure } from "./transport-failure.js";
 import { failureHttpStatus, reasonOf, upstreamFailure } from "./upstream-failure.js";
 import { UpstreamError, type Params, type Result, type Upstream, type UpstreamCallContext, type UpstreamDeps } from "./upstream.js";
@@ -37,12 +38,16 @@ export abstract class HttpSessionUpstream<T extends Transport> implements Upstre
   private reachable = false;
   private wasReady = false;
   private readonly sessions = new Map<string, UpstreamSession<T>>();
+  /** Configured header values (credentials), masked in logs and error messages. */
+  private readonly secrets: string[];
 
   constructor(
     readonly name: string,
     protected readonly spec: HttpUpstreamSpec,
     private readonly deps: UpstreamDeps,
-  ) {}
+  ) {
+    this.secrets = secretValues(Object.values(spec.headers));
+  }
 
   /** A new, unstarted transport for one upstream session, sending `spec.headers` on every request. */
   protected abstract createTransport(): T;
@@ -95,7 +100,7 @@ export abstract class HttpSessionUpstream<T extends Transport> implements Upstre
     try {
       await this.endSession(transport);
     } catch (err) {
-      this.deps.logger.warn({ upstream: this.name, sessionId, err }, "ending the upstream session failed");
+      this.deps.logger.warn({ upstream: this.name, sessionId, reason: reasonOf(err) }, "ending the upstream session failed");
     }
     await connection.close((method) =>
       upstreamFailure("unavailable", this.name, `the session was closed while ${method} was in flight to upstream "${this.name}"`),
@@ -199,6 +204,7 @@ export abstract class HttpSessionUpstream<T extends Transport> implements Upstre
       logger: this.deps.logger,
       metrics: this.deps.metrics,
       events: this.deps.events,
+      secrets: this.secrets,
       describeClose: () => "closed the connection",
       onSlotFree: () => session.queue.pump(),
       onLost: () => this.discard(session, connection, "the upstream closed the connection"),
@@ -214,7 +220,7 @@ export abstract class HttpSessionUpstream<T extends Transport> implements Upstre
     try {
       result = await connection.open(this.spec.startTimeoutMs);
     } catch (err) {
-      const failure = err instanceof UpstreamError ? err : transportFailure(this.name, "initialize", err);
+      const failure = err instanceof UpstreamError ? err : transportFailure(this.name, "initialize", err, this.secrets);
       if (failure.kind === "unavailable") this.setReachable(false);
       throw failure;
     } finally {

@@ -22,6 +22,7 @@ import { InitializeResultSchema } from "@modelcontextprotocol/core";
 import type { Logger } from "../telemetry/logger.js";
 import type { Metrics } from "../telemetry/metrics.js";
 import { InvalidMessageError } from "./child-process-transport.js";
+import { maskSecrets } from "./secret-mask.js";
 import { transportFailure } from "./transport-failure.js";
 import { upstreamFailure } from "./upstream-failure.js";
 import { UpstreamError, type Params, type Result, type UpstreamCallContext, type UpstreamEventSink } from "./upstream.js";
@@ -48,6 +49,8 @@ export interface JsonRpcConnectionOptions {
   events: UpstreamEventSink;
   /** How the connection ended, for error messages: "exited (code 1)", "closed the connection". */
   describeClose(): string;
+  /** Configured credentials (headers, env values), masked in logged transport errors and in error messages. */
+  secrets: readonly string[];
   /** Turns a failed `transport.send` into the caller's error; defaults to HTTP-aware classification. */
   sendFailure?(err: unknown, method: string): UpstreamError;
   /** A call settled, so a waiting request may take its slot. */
@@ -166,7 +169,7 @@ export class JsonRpcConnection {
         .send(message, { requestSignal: call.stream.signal, onRequestStreamEnd: () => this.streamEnded(call) })
         .catch((err: unknown) => {
           if (this.calls.get(id) !== call) return;
-          this.settle(call, this.options.sendFailure?.(err, method) ?? transportFailure(upstream, method, err));
+          this.settle(call, this.options.sendFailure?.(err, method) ?? transportFailure(upstream, method, err, this.options.secrets));
         });
     });
   }
@@ -180,7 +183,7 @@ export class JsonRpcConnection {
     try {
       await this.options.transport.send(message);
     } catch (err) {
-      throw this.options.sendFailure?.(err, method) ?? transportFailure(upstream, method, err);
+      throw this.options.sendFailure?.(err, method) ?? transportFailure(upstream, method, err, this.options.secrets);
     }
   }
 
@@ -199,7 +202,7 @@ export class JsonRpcConnection {
     try {
       await this.options.transport.close();
     } catch (err) {
-      this.options.logger.warn({ upstream, err }, "closing the upstream transport failed");
+      this.options.logger.warn({ upstream, reason: maskSecrets(String(err), this.options.secrets) }, "closing the upstream transport failed");
     }
   }
 
@@ -314,7 +317,7 @@ export class JsonRpcConnection {
     try {
       await this.options.transport.send({ jsonrpc: "2.0", id, ...body } as JSONRPCMessage);
     } catch (err) {
-      this.options.logger.warn({ upstream: this.options.upstream, err }, "could not answer a server-to-client request");
+      this.options.logger.warn({ upstream: this.options.upstream, reason: String(err) }, "could not answer a server-to-client request");
     }
   }
 
@@ -395,9 +398,12 @@ export class JsonRpcConnection {
     if (error instanceof InvalidMessageError || error instanceof SyntaxError || error.name === "ZodError") {
       metrics.upstreamErrors.inc({ upstream, kind: "protocol" });
       const excerpt = error instanceof InvalidMessageError ? error.excerpt : undefined;
-      logger.warn({ upstream, excerpt, reason: error.message }, "upstream sent something that is not a JSON-RPC message; ignored");
+      logger.warn(
+        { upstream, excerpt: excerpt && maskSecrets(excerpt, this.options.secrets), reason: error.name },
+        "upstream sent something that is not a JSON-RPC message; ignored",
+      );
     } else {
-      logger.warn({ upstream, err: error }, "upstream transport reported an error");
+      logger.warn({ upstream, reason: maskSecrets(error.message, this.options.secrets) }, "upstream transport reported an error");
     }
     this.options.onTransportError?.(error);
   }

@@ -6,6 +6,7 @@ import { SapperError } from "../errors.js";
 import { AdmissionQueue } from "./admission-queue.js";
 import { ChildProcessTransport, describeExit } from "./child-process-transport.js";
 import { JsonRpcConnection } from "./json-rpc-connection.js";
+import { maskSecrets, secretValues } from "./secret-mask.js";
 import { reasonOf, upstreamFailure } from "./upstream-failure.js";
 import { UpstreamError, type Params, type Result, type Upstream, type UpstreamCallContext, type UpstreamDeps } from "./upstream.js";
 
@@ -13,8 +14,6 @@ import { UpstreamError, type Params, type Result, type Upstream, type UpstreamCa
 const SAFE_ENV_KEYS = ["PATH", "HOME", "USER", "LOGNAME", "SHELL", "TERM", "LANG", "LC_ALL", "LC_CTYPE", "TZ", "TMPDIR"];
 const STDERR_TAIL_LINES = 20;
 const STDERR_LINE_CHARS = 500;
-/** Configured env values at least this long are masked in logged stderr lines. */
-const MIN_MASKED_SECRET_CHARS = 6;
 const SEVERE_STDERR = /\b(error|fatal|panic|exception|traceback|uncaught)\b/i;
 
 /** One slot of the pool: the process in it (if any) and its restart back-off. */
@@ -36,6 +35,7 @@ export class StdioUpstream implements Upstream {
   private readonly slots: PoolSlot[];
   private readonly queue: AdmissionQueue<JsonRpcConnection>;
   private readonly env: Record<string, string>;
+  /** Configured env values, masked wherever the server's output is logged. */
   private readonly secrets: string[];
 
   constructor(
@@ -44,9 +44,7 @@ export class StdioUpstream implements Upstream {
     private readonly deps: UpstreamDeps,
   ) {
     this.env = childEnvironment(spec);
-    this.secrets = Object.values(spec.env)
-      .filter((v) => v.length >= MIN_MASKED_SECRET_CHARS)
-      .sort((a, b) => b.length - a.length);
+    this.secrets = secretValues(Object.values(spec.env));
     this.slots = Array.from({ length: spec.poolSize }, (_, index) => ({
       index,
       connection: undefined,
@@ -154,6 +152,7 @@ export class StdioUpstream implements Upstream {
       logger,
       metrics: this.deps.metrics,
       events: this.deps.events,
+      secrets: this.secrets,
       describeClose: () => describeExit(transport.exit),
       sendFailure: (_err, method) =>
         upstreamFailure("crashed", this.name, `upstream "${this.name}" ${describeExit(transport.exit)} before ${method} could be sent`),
@@ -249,8 +248,7 @@ export class StdioUpstream implements Upstream {
 
   private logStderr(raw: string, pid: number | undefined, tail: string[]): void {
     // Mask before truncating, so a secret cut in half cannot slip through.
-    let line = raw;
-    for (const secret of this.secrets) line = line.split(secret).join("[redacted]");
+    let line = maskSecrets(raw, this.secrets);
     if (line.length > STDERR_LINE_CHARS) line = `${line.slice(0, STDERR_LINE_CHARS)}…`;
     tail.push(line);
     if (tail.length > STDERR_TAIL_LINES) tail.shift();

@@ -1,17 +1,19 @@
 // Classifies what a transport's send() threw (HTTP status, refused connection, closed pipe) so the
 // caller gets an UpstreamError that names the upstream and the HTTP status.
 import { SdkError, SdkHttpError, SseError } from "@modelcontextprotocol/client";
+import { maskSecrets } from "./secret-mask.js";
 import type { UpstreamError } from "./upstream.js";
 import { upstreamFailure } from "./upstream-failure.js";
 
 /** Statuses that mean "try again later" rather than "this exchange is wrong". */
 const UNAVAILABLE_STATUSES = new Set([502, 503, 504]);
 
-export function transportFailure(upstream: string, method: string, err: unknown): UpstreamError {
+/** `secrets` are masked in what the upstream answered, in case it echoes a credential header back. */
+export function transportFailure(upstream: string, method: string, err: unknown, secrets: readonly string[] = []): UpstreamError {
   const status = httpStatusOf(err);
   if (status !== undefined) {
     const kind = UNAVAILABLE_STATUSES.has(status) ? "unavailable" : "transport";
-    return upstreamFailure(kind, upstream, `upstream "${upstream}" answered ${method} with HTTP ${status}${detailOf(err)}`, {
+    return upstreamFailure(kind, upstream, `upstream "${upstream}" answered ${method} with HTTP ${status}${detailOf(err, secrets)}`, {
       httpStatus: status,
     });
   }
@@ -20,9 +22,9 @@ export function transportFailure(upstream: string, method: string, err: unknown)
   }
   const network = networkCodeOf(err);
   if (network !== undefined) {
-    return upstreamFailure("unavailable", upstream, `upstream "${upstream}" is unreachable (${network}); ${method} was not sent`);
+    return upstreamFailure("unavailable", upstream, `upstream "${upstream}" is unreachable (${network}) for ${method}`);
   }
-  return upstreamFailure("transport", upstream, `sending ${method} to upstream "${upstream}" failed: ${messageOf(err)}`);
+  return upstreamFailure("transport", upstream, `sending ${method} to upstream "${upstream}" failed: ${maskSecrets(messageOf(err), secrets)}`);
 }
 
 function httpStatusOf(err: unknown): number | undefined {
@@ -49,10 +51,10 @@ function networkCodeOf(err: unknown): string | undefined {
   return undefined;
 }
 
-/** The upstream's own error text, shortened: it helps diagnosis and never holds our credentials. */
-function detailOf(err: unknown): string {
+/** The upstream's own error text, masked and then shortened (so no credential is cut in half and kept). */
+function detailOf(err: unknown, secrets: readonly string[]): string {
   const text = SdkHttpError.isInstance(err) ? err.data.text : undefined;
-  const detail = typeof text === "string" ? text.trim() : "";
+  const detail = typeof text === "string" ? maskSecrets(text.trim(), secrets) : "";
   return detail ? `: ${detail.slice(0, 200)}` : "";
 }
 
