@@ -34,6 +34,8 @@ export class InvalidMessageError extends Error {
 
 const DEFAULT_MAX_LINE_CHARS = 16 * 1024 * 1024;
 const DEFAULT_KILL_GRACE_MS = 2_000;
+/** After the child exits, time for its last stdout bytes to arrive before its pipes are torn down. */
+const STDIO_DRAIN_MS = 1_000;
 const EXCERPT_CHARS = 200;
 
 // Each child leads its own process group, so a signal reaches wrappers' children too (npx, uvx, sh -c).
@@ -122,11 +124,22 @@ export class ChildProcessTransport implements Transport {
           this.onerror?.(err);
         }
       });
+      let drainTimer: NodeJS.Timeout | undefined;
       child.once("exit", (code, signal) => {
         this.exitInfo ??= { code, signal };
+        // A grandchild that inherited the pipes can keep them open forever; "close" must not wait for it.
+        drainTimer = setTimeout(() => {
+          child.stdin?.destroy();
+          child.stdout?.destroy();
+          child.stderr?.destroy();
+        }, STDIO_DRAIN_MS);
+        drainTimer.unref();
       });
       // "close" comes after the exit and after stdout is drained, so every message is delivered first.
-      child.once("close", () => this.onclose?.());
+      child.once("close", () => {
+        clearTimeout(drainTimer);
+        this.onclose?.();
+      });
       child.stdout?.on("data", (chunk: Buffer) => this.readStdout(chunk));
       child.stderr?.setEncoding("utf8");
       let stderrBuffer = "";

@@ -320,6 +320,31 @@ describe("stdio upstream: supervision", () => {
     expect(new Set(pids).size).toBe(2);
   });
 
+  it("notices a crash even when a process it spawned keeps the stdio pipes open", async () => {
+    const { upstream } = await startFixture({ restart: { initialDelayMs: 50, maxDelayMs: 1_000, resetAfterMs: 60_000 } });
+    const holder = Number(textOf(await call(upstream, "spawn-pipe-holder")));
+    try {
+      const t0 = Date.now();
+      const err = await failureOf(call(upstream, "crash"));
+      expect(err.kind).toBe("crashed");
+      expect(Date.now() - t0).toBeLessThan(5_000);
+      expect(textOf(await call(upstream, "echo", { text: "restarted" }))).toBe("restarted");
+    } finally {
+      process.kill(holder, "SIGKILL");
+    }
+  });
+
+  it("kills a server that ignores SIGTERM once the grace period is over", async () => {
+    const deps = testDeps();
+    const { upstream } = await startFixture({ args: [stdioFixture, "--linger", "--ignore-sigterm"] }, deps);
+    const pid = await pidOf(upstream);
+    const t0 = Date.now();
+    await upstream.close();
+    expect(Date.now() - t0).toBeGreaterThanOrEqual(1_900);
+    expect(isAlive(pid)).toBe(false);
+    expect(deps.logs.some((l) => l.msg === "fixture: ignoring SIGTERM")).toBe(true);
+  });
+
   it("terminates every process on close and fails calls still in flight", async () => {
     const { upstream } = await startFixture({ poolSize: 2 });
     const pids = await Promise.all([0, 1].map(() => call(upstream, "pid", { delayMs: 100 }).then((r) => Number(textOf(r)))));

@@ -162,6 +162,18 @@ describe("streamable HTTP upstream: failures", () => {
     expect((err as Error).message).toContain('upstream "web" answered initialize with HTTP 404');
   });
 
+  it("masks configured header values that the upstream echoes in an error", async () => {
+    const secret = "Bearer upstream-credential-42";
+    const spec = httpSpec({ url: `http://127.0.0.1:${fixture.port}/echo-headers`, headers: { authorization: secret } });
+    const deps = testDeps();
+    const err = await new StreamableHttpUpstream("web", spec, deps).start().catch((e: unknown) => e);
+    expect(isSapperError(err, "SAPPER_UPSTREAM_START_FAILED")).toBe(true);
+    expect((err as Error).message).toContain("answered initialize with HTTP 500: internal error");
+    expect((err as Error).message).toContain("[redacted]");
+    expect((err as Error).message).not.toContain("upstream-credential-42");
+    expect(JSON.stringify(deps.logs)).not.toContain("upstream-credential-42");
+  });
+
   it("fails start clearly when nothing listens at the URL", async () => {
     const url = `http://127.0.0.1:${await freePort()}/mcp`;
     const upstream = new StreamableHttpUpstream("web", httpSpec({ url }), testDeps());
