@@ -2,7 +2,9 @@
 // The `sapper` command: each subcommand lives in its own file and registers itself here.
 import { Command } from "commander";
 import { readFileSync } from "node:fs";
+import { registerAudit } from "./audit.js";
 import { registerCheckEnv } from "./check-env.js";
+import { registerLint } from "./lint.js";
 import { registerServe } from "./serve.js";
 
 const pkg = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as { version: string };
@@ -15,5 +17,7 @@ const program = new Command()
 
 registerServe(program, pkg.version);
 registerCheckEnv(program);
+registerAudit(program);
+registerLint(program);
 
 await program.parseAsync(process.argv);
