@@ -127,6 +127,8 @@ export class ChildProcessTransport implements Transport {
       let drainTimer: NodeJS.Timeout | undefined;
       child.once("exit", (code, signal) => {
         this.exitInfo ??= { code, signal };
+        // Whatever the server left running in its group (the real server under a wrapper) goes with it.
+        if (useProcessGroups) signalChild(child, "SIGKILL");
         // A grandchild that inherited the pipes can keep them open forever; "close" must not wait for it.
         drainTimer = setTimeout(() => {
           child.stdin?.destroy();

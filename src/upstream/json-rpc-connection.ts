@@ -224,9 +224,15 @@ export class JsonRpcConnection {
   }
 
   private receive(message: JSONRPCMessage): void {
-    if (isJSONRPCResultResponse(message) || isJSONRPCErrorResponse(message)) this.receiveResponse(message);
-    else if (isJSONRPCRequest(message)) void this.answer(message);
-    else if (isJSONRPCNotification(message)) this.route(message);
+    // The callbacks reached from here belong to the gateway; one that throws must not take down the
+    // transport's read loop (on stdio that would be an uncaught exception).
+    try {
+      if (isJSONRPCResultResponse(message) || isJSONRPCErrorResponse(message)) this.receiveResponse(message);
+      else if (isJSONRPCRequest(message)) void this.answer(message);
+      else if (isJSONRPCNotification(message)) this.route(message);
+    } catch (err) {
+      this.options.logger.error({ upstream: this.options.upstream, err }, "handling a message from the upstream failed");
+    }
   }
 
   private receiveResponse(message: JSONRPCResultResponse | JSONRPCErrorResponse): void {
@@ -355,7 +361,8 @@ export class JsonRpcConnection {
     if (call.method !== "initialize" && this.state === "open") {
       const cancelled = { jsonrpc: "2.0", method: "notifications/cancelled", params: { requestId: call.id, reason } } as JSONRPCNotification;
       this.options.transport.send(cancelled).catch((sendErr: unknown) => {
-        this.options.logger.debug({ upstream: this.options.upstream, err: sendErr }, "could not send notifications/cancelled");
+        const reason = maskSecrets(String(sendErr), this.options.secrets);
+        this.options.logger.debug({ upstream: this.options.upstream, reason }, "could not send notifications/cancelled");
       });
     }
     this.settle(call, err);

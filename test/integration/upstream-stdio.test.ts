@@ -241,6 +241,19 @@ describe("stdio upstream: server-to-client traffic", () => {
     expect(textOf(result)).toContain("The client did not declare the sampling capability");
   });
 
+  it("survives a notification callback that throws", async () => {
+    const deps = testDeps();
+    const { upstream } = await startFixture({}, deps);
+    const result = await call(upstream, "log", { message: "boom" }, {
+      onNotification: () => {
+        throw new Error("the gateway's callback failed");
+      },
+    });
+    expect(textOf(result)).toBe("logged");
+    expect(textOf(await call(upstream, "echo", { text: "alive" }))).toBe("alive");
+    expect(deps.logs.some((l) => l.level === 50 && l.msg === "handling a message from the upstream failed")).toBe(true);
+  });
+
   it("delivers a log message to the only call in flight, and to events.notification when it cannot tell", async () => {
     const deps = testDeps();
     const { upstream } = await startFixture({}, deps);
@@ -322,7 +335,7 @@ describe("stdio upstream: supervision", () => {
 
   it("notices a crash even when a process it spawned keeps the stdio pipes open", async () => {
     const { upstream } = await startFixture({ restart: { initialDelayMs: 50, maxDelayMs: 1_000, resetAfterMs: 60_000 } });
-    const holder = Number(textOf(await call(upstream, "spawn-pipe-holder")));
+    const holder = Number(textOf(await call(upstream, "spawn-helper", { ownSession: true })));
     try {
       const t0 = Date.now();
       const err = await failureOf(call(upstream, "crash"));
@@ -331,6 +344,18 @@ describe("stdio upstream: supervision", () => {
       expect(textOf(await call(upstream, "echo", { text: "restarted" }))).toBe("restarted");
     } finally {
       process.kill(holder, "SIGKILL");
+    }
+  });
+
+  it("takes the helper processes of a crashed server down with it", async () => {
+    const { upstream } = await startFixture();
+    const helper = Number(textOf(await call(upstream, "spawn-helper", { ownSession: false })));
+    try {
+      expect(isAlive(helper)).toBe(true);
+      await failureOf(call(upstream, "crash"));
+      await waitFor(() => !isAlive(helper), 2_000, "the helper to die");
+    } finally {
+      if (isAlive(helper)) process.kill(helper, "SIGKILL");
     }
   });
 
