@@ -5,7 +5,7 @@
 //                      [--gateways sapper,mcp-proxy,supergateway,ceiling,direct]
 //                      [--duration 6] [--warmup 1] [--workers auto|N] [--init-phase 30]
 //                      [--rounds 3] [--mem-floor-gb 6] [--tree-cap-gb 8] [--mcp-proxy-node 20|22]
-//                      [--profile] [--strict]
+//                      [--sapper dist/cli/main.js] [--profile] [--strict]
 //   BENCH_QUICK=1 is the same as --quick.
 //
 // For each upstream × concurrency level × gateway: start the gateway fresh on an ephemeral
@@ -43,6 +43,7 @@ const { values: a } = parseArgs({
     out: { type: 'string' },
     strict: { type: 'boolean', default: false },
     profile: { type: 'boolean', default: false },
+    sapper: { type: 'string', default: process.env.SAPPER_BENCH_MAIN ?? 'dist/cli/main.js' },
   },
 });
 
@@ -63,6 +64,7 @@ const config = {
   mcpProxyNode: a['mcp-proxy-node'],
   cooldownMs: Number(a.cooldown) * 1000,
   rounds: Number(a.rounds ?? (a.quick ? 1 : 3)),
+  sapperMain: a.sapper, // Sapper's CLI entry (a private build keeps a long run safe from concurrent rebuilds)
   profile: a.profile, // Sapper runs with --cpu-prof; profiles land in bench/results/logs/<run>/profiles/
 };
 const MAX_LEVEL = 5000;
@@ -95,7 +97,14 @@ const pkgVersion = (name) => {
     return null;
   }
 };
-const sapperCommit = version('git', ['-C', ROOT, 'log', '-1', '--format=%h %s', '--', 'src']);
+// Which Sapper was measured: a snapshot names its commit; dist/ is whatever was last built there.
+const sapperCommit = (() => {
+  try {
+    return readFileSync(path.join(path.dirname(path.resolve(ROOT, config.sapperMain)), '../../COMMIT'), 'utf8').trim();
+  } catch {
+    return `dist/ built from the working tree (HEAD ${version('git', ['-C', ROOT, 'rev-parse', '--short=12', 'HEAD'])})`;
+  }
+})();
 
 const run = {
   startedAt: new Date().toISOString(),
@@ -109,7 +118,8 @@ const run = {
     node22: config.mcpProxyNode === '22' ? version(NODE22) : null,
   },
   versions: {
-    sapperSrcCommit: sapperCommit,
+    sapper: sapperCommit,
+    sapperMain: config.sapperMain,
     supergateway: pkgVersion('supergateway'),
     'mcp-proxy': pkgVersion('mcp-proxy'),
     'server-everything': pkgVersion('@modelcontextprotocol/server-everything'),
@@ -125,7 +135,7 @@ let current = null; // { child, known } of the gateway being measured, for SIGIN
 async function runCell(upstream, gateway, sessions) {
   const cell = { upstream, gateway, sessions, workers: workersFor(sessions), startedAt: new Date().toISOString() };
   const gw = GATEWAYS[gateway];
-  const unavailable = gw.available({ mcpProxyNode: config.mcpProxyNode });
+  const unavailable = gw.available({ mcpProxyNode: config.mcpProxyNode, sapperMain: config.sapperMain });
   if (unavailable) return { ...cell, skipped: unavailable };
   // Do not start a cell on a machine that is already short of memory (it is shared).
   for (let i = 0; i < 20 && memAvailableBytes() < config.memFloorBytes * 1.5; i++) await sleep(500);
@@ -143,7 +153,7 @@ async function runCell(upstream, gateway, sessions) {
     try {
       started = await startGateway(gateway, upstream, {
         logFile,
-        opts: { mcpProxyNode: config.mcpProxyNode, profileDir: config.profile ? path.join(logDir, 'profiles', `${upstream}-${gateway}-${sessions}`) : null },
+        opts: { mcpProxyNode: config.mcpProxyNode, sapperMain: config.sapperMain, profileDir: config.profile ? path.join(logDir, 'profiles', `${upstream}-${gateway}-${sessions}`) : null },
         onSpawn: (child) => (state.child = child),
       });
     } catch (e) {

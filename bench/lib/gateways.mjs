@@ -17,7 +17,8 @@ export const NODE22 =
   ) ?? 'node22-not-found';
 const BIND_LOCALHOST = p('bench/lib/bind-localhost.mjs');
 const EVERYTHING = p('node_modules/@modelcontextprotocol/server-everything/dist/index.js');
-const SAPPER = p('dist/cli/main.js');
+const SAPPER_DEFAULT = p('dist/cli/main.js');
+const sapperMain = (o) => (o?.sapperMain ? path.resolve(ROOT, o.sapperMain) : SAPPER_DEFAULT);
 
 export const MESSAGE = 'hello from the sapper bench';
 
@@ -47,10 +48,10 @@ export const GATEWAYS = {
   sapper: {
     label: 'Sapper (`sapper serve`)',
     upstreams: ['echo', 'everything'],
-    available: () => (existsSync(SAPPER) ? null : 'dist/cli/main.js not found (run `npm run build`)'),
+    available: (o) => (existsSync(sapperMain(o)) ? null : `${path.relative(ROOT, sapperMain(o))} not found (run \`npm run build\`)`),
     launch: (up, _port, o) => ({
       bin: NODE20,
-      args: [...(o.profileDir ? ['--cpu-prof', '--cpu-prof-dir', o.profileDir] : []), SAPPER, 'serve', '--port', '0', '--', ...up.command],
+      args: [...(o.profileDir ? ['--cpu-prof', '--cpu-prof-dir', o.profileDir] : []), sapperMain(o), 'serve', '--port', '0', '--', ...up.command],
       env: { SAPPER_LOG_LEVEL: 'warn' },
       ready: 'stdout',
     }),

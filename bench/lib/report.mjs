@@ -80,6 +80,13 @@ export function renderMarkdown(run) {
   const levels = config.levels;
   const get = (u, g, n) => cells.find((c) => c.upstream === u && c.gateway === g && c.sessions === n);
   const L = [];
+  const m = run.machine;
+  L.push(
+    `Run ${run.startedAt}: ${m.cpus} × ${m.cpuModel}, ${m.memTotalGiB} GiB, Linux ${m.kernel}, Node ${m.node}; ` +
+      `Sapper ${run.versions.sapper}; ${config.rounds} round(s) of ${config.warmupMs / 1000} s warm-up + ${config.durationMs / 1000} s window per cell ` +
+      `(median round by req/s shown; failures summed over rounds).`,
+  );
+  L.push('');
   L.push('#### Ratios (Sapper ÷ baseline measured in the same run)');
   L.push('');
   L.push('| sessions | echo: Sapper/mcp-proxy req/s (≥1.5) | echo: Sapper/ceiling req/s (≥0.5) | everything: Sapper/supergateway req/s (≥10) | everything: Sapper/direct p50 (≤1.3) | Sapper failed requests (echo / everything) |');
