@@ -26,15 +26,25 @@ export type UpstreamFailureKind = "timeout" | "crashed" | "unavailable" | "overl
 
 /** Everything an upstream needs to route what belongs to one downstream request. */
 export interface UpstreamCallContext {
-  /** The downstream session the call belongs to (routing key; per-session upstream state). */
+  /**
+   * The downstream session the call belongs to. HTTP upstreams keep one upstream session per value
+   * ("sapper:catalog" is the gateway's own, opened by start()); a shared stdio pool ignores it.
+   */
   sessionId: string;
   /** Aborting cancels the call: `notifications/cancelled` goes upstream and the promise rejects with kind "cancelled". */
   signal?: AbortSignal;
   /** Overrides the upstream's configured timeout. */
   timeoutMs?: number;
-  /** Notifications the upstream sends about this request (progress with the caller's own token restored, logging). */
+  /**
+   * Notifications about this request: its progress (with the caller's own token restored) and log
+   * messages, the latter only while this is the connection's sole request in flight.
+   */
   onNotification?: (notification: JSONRPCNotification) => void;
-  /** Server→client requests made while this request runs (sampling, elicitation, roots/list); resolve with the client's result. */
+  /**
+   * Server→client requests (sampling, elicitation, roots/list) made while this is the connection's
+   * sole request in flight; resolve with the client's result, or throw (an error with a numeric
+   * `code` keeps it). With zero or several requests in flight they are refused upstream instead.
+   */
   onRequest?: (request: JSONRPCRequest) => Promise<Result>;
 }
 
@@ -44,7 +54,11 @@ export interface UpstreamEvents {
   listChanged(kind: "tools" | "prompts" | "resources"): void;
   /** `notifications/resources/updated` */
   resourceUpdated(uri: string): void;
-  /** Any other notification not tied to a request, with the session it belongs to when known. */
+  /**
+   * Any other notification not tied to a request (including log messages that could not be attributed),
+   * with the downstream session it belongs to: known for HTTP upstreams (possibly "sapper:catalog"),
+   * undefined for a shared stdio pool.
+   */
   notification(notification: JSONRPCNotification, sessionId: string | undefined): void;
   /** Readiness changed (connected and initialized, or down). */
   stateChanged(ready: boolean): void;
@@ -59,9 +73,12 @@ export interface Upstream {
   readonly initializeResult: InitializeResult | undefined;
   /** Sends a request and resolves with its result; rejects with UpstreamError. Requests queue (bounded) while the upstream restarts. */
   request(method: string, params: Params, ctx: UpstreamCallContext): Promise<Result>;
-  /** Sends a notification (e.g. `notifications/roots/list_changed`) on behalf of a session. */
+  /**
+   * Sends a notification (e.g. `notifications/roots/list_changed`) on behalf of a session: to its
+   * upstream session if one is open (HTTP), to every process of a shared stdio pool.
+   */
   notify(method: string, params: Params, sessionId: string): Promise<void>;
-  /** Releases per-session upstream state (e.g. an upstream HTTP session). */
+  /** Releases per-session upstream state (an HTTP session is ended with DELETE; an SSE stream is closed). */
   closeSession(sessionId: string): Promise<void>;
   close(): Promise<void>;
 }
