@@ -1,0 +1,106 @@
+// Flattens a definition (tool, prompt, resource template, server instructions) into the text the
+// model can see: every string value and every non-keyword key, each with its path.
+import type { UpstreamDefinitions } from "./tool-guard.js";
+
+export type DefinitionKind = "tool" | "prompt" | "resource-template" | "instructions";
+
+export interface DefinitionRef {
+  kind: DefinitionKind;
+  name: string;
+}
+
+/** name: the definition's own name; key: a property name or other non-keyword key; prose: any string value. */
+export type TextRole = "name" | "key" | "prose";
+
+export interface TextUnit {
+  /** Where the text sits, e.g. `inputSchema.properties.x.description`; `instructions` for server instructions. */
+  path: string;
+  text: string;
+  role: TextRole;
+  /** True under `inputSchema` or prompt `arguments`: text that shapes the arguments the model sends. */
+  inArguments: boolean;
+}
+
+export interface DefinitionEntry {
+  ref: DefinitionRef;
+  definition: unknown;
+}
+
+/** How a definition is named in findings: the tool name, `prompt:NAME`, `resource-template:NAME`, or `(instructions)`. */
+export function definitionLabel(ref: DefinitionRef): string {
+  switch (ref.kind) {
+    case "tool":
+      return ref.name;
+    case "instructions":
+      return "(instructions)";
+    default:
+      return `${ref.kind}:${ref.name}`;
+  }
+}
+
+export function listDefinitions(defs: UpstreamDefinitions): DefinitionEntry[] {
+  const out: DefinitionEntry[] = [];
+  if (typeof defs.instructions === "string" && defs.instructions.length > 0) {
+    out.push({ ref: { kind: "instructions", name: "instructions" }, definition: defs.instructions });
+  }
+  for (const t of defs.tools) out.push({ ref: { kind: "tool", name: String(t.name) }, definition: t });
+  for (const p of defs.prompts) out.push({ ref: { kind: "prompt", name: String(p.name) }, definition: p });
+  for (const r of defs.resourceTemplates) out.push({ ref: { kind: "resource-template", name: String(r.name) }, definition: r });
+  return out;
+}
+
+// Keys that are vocabulary (JSON Schema, MCP) rather than content; every other key is scanned as text.
+const KEYWORDS = new Set([
+  "type", "properties", "required", "description", "title", "default", "examples", "example", "enum", "const", "items",
+  "prefixItems", "additionalProperties", "additionalItems", "patternProperties", "propertyNames", "minimum", "maximum",
+  "exclusiveMinimum", "exclusiveMaximum", "minLength", "maxLength", "pattern", "format", "minItems", "maxItems",
+  "uniqueItems", "anyOf", "oneOf", "allOf", "not", "$schema", "$id", "$ref", "$defs", "definitions", "$comment", "if",
+  "then", "else", "dependentRequired", "dependentSchemas", "contentEncoding", "contentMediaType", "readOnly", "writeOnly",
+  "deprecated", "multipleOf", "minProperties", "maxProperties", "contains", "minContains", "maxContains",
+  "unevaluatedProperties", "unevaluatedItems", "nullable", "$anchor", "$dynamicRef", "$dynamicAnchor", "$vocabulary",
+  "name", "inputSchema", "outputSchema", "annotations", "readOnlyHint", "destructiveHint", "idempotentHint",
+  "openWorldHint", "_meta", "icons", "execution", "taskSupport", "arguments", "uriTemplate", "mimeType", "audience",
+  "priority", "lastModified", "size", "enumNames", "oneOfTitles", "src", "sizes", "theme",
+]);
+// Containers whose keys are property names chosen by the server (content, not vocabulary).
+const NAME_CONTAINERS = new Set(["properties", "patternProperties", "$defs", "definitions", "dependentSchemas", "dependentRequired"]);
+// Values that are structure, not text the model reads as language.
+const SKIP_VALUES = new Set(["type", "$schema", "$ref", "$id", "format"]);
+
+/** The definition's text, in document order. Icons are skipped (image data the model never reads). */
+export function collectText(ref: DefinitionRef, definition: unknown): TextUnit[] {
+  const units: TextUnit[] = [];
+  if (ref.kind === "instructions") {
+    if (typeof definition === "string") units.push({ path: "instructions", text: definition, role: "prose", inArguments: false });
+    return units;
+  }
+  if (typeof definition !== "object" || definition === null) return units;
+  for (const [key, value] of Object.entries(definition as Record<string, unknown>)) {
+    if (key === "icons") continue;
+    if (key === "name" && typeof value === "string") {
+      units.push({ path: "name", text: value, role: "name", inArguments: false });
+      continue;
+    }
+    walk(value, key, key === "inputSchema" || key === "arguments", false, units, key);
+  }
+  return units;
+}
+
+function walk(value: unknown, path: string, inArguments: boolean, keysAreNames: boolean, units: TextUnit[], ownKey: string): void {
+  if (typeof value === "string") {
+    // An argument's `name` is an identifier, like a property name.
+    if (!SKIP_VALUES.has(ownKey)) units.push({ path, text: value, role: ownKey === "name" ? "key" : "prose", inArguments });
+    return;
+  }
+  if (typeof value !== "object" || value === null) return;
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) walk(value[i], `${path}[${i}]`, inArguments, false, units, ownKey);
+    return;
+  }
+  for (const [key, child] of Object.entries(value as Record<string, unknown>)) {
+    if (key === "icons") continue;
+    const childPath = `${path}.${key}`;
+    if (keysAreNames || !KEYWORDS.has(key)) units.push({ path: childPath, text: key, role: "key", inArguments });
+    walk(child, childPath, inArguments, !keysAreNames && NAME_CONTAINERS.has(key), units, keysAreNames ? "" : key);
+  }
+}

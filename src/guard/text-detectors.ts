@@ -1,0 +1,488 @@
+// Detectors for what a regular expression cannot judge alone: invisible and deceptive characters
+// (decoded so a reviewer sees the hidden text), encoded payloads, padding and size. The rule file
+// chooses which run, with what severity and parameters.
+
+export interface DetectorHit {
+  start: number;
+  end: number;
+  /** What was found, with hidden text decoded (one line). */
+  detail: string;
+  /** Hidden or encoded text recovered from the hit, scanned again by the text rules. */
+  decoded?: string;
+}
+
+export interface DetectorContext {
+  /** Homoglyph table: character -> the ASCII it imitates. */
+  confusables: ReadonlyMap<string, string>;
+}
+
+export type DetectorParams = Readonly<Record<string, number | string | boolean>>;
+export type Detector = (text: string, params: DetectorParams, ctx: DetectorContext) => DetectorHit[];
+
+const MAX_SHOWN = 160;
+
+/** Makes invisible and control characters visible (`\u{200B}`, `\e`), and shortens long text. */
+export function visible(text: string, max = MAX_SHOWN): string {
+  let out = "";
+  for (const ch of text) {
+    const cp = ch.codePointAt(0)!;
+    if (cp === 0x1b) out += "\\e";
+    else if (cp === 0x0a) out += "\\n";
+    else if (cp === 0x0d) out += "\\r";
+    else if (cp === 0x09) out += "\\t";
+    else if (isInvisibleCodePoint(cp) || cp < 0x20 || (cp >= 0x7f && cp < 0xa0)) out += `\\u{${cp.toString(16).toUpperCase()}}`;
+    else out += ch;
+    if (out.length > max) return `${out.slice(0, max)}…`;
+  }
+  return out;
+}
+
+function isInvisibleCodePoint(cp: number): boolean {
+  return (
+    (cp >= 0x200b && cp <= 0x200f) ||
+    (cp >= 0x202a && cp <= 0x202e) ||
+    (cp >= 0x2060 && cp <= 0x2069) ||
+    cp === 0xfeff ||
+    cp === 0x180e ||
+    cp === 0x034f ||
+    cp === 0x061c ||
+    cp === 0x00ad ||
+    cp === 0x115f ||
+    cp === 0x1160 ||
+    cp === 0x3164 ||
+    cp === 0xffa0 ||
+    cp === 0x17b4 ||
+    cp === 0x17b5 ||
+    (cp >= 0xfe00 && cp <= 0xfe0f) ||
+    (cp >= 0xe0000 && cp <= 0xe0fff)
+  );
+}
+
+function printableRatio(s: string): number {
+  if (s.length === 0) return 0;
+  let ok = 0;
+  for (const ch of s) if (/[\p{L}\p{N}\p{P}\p{S}\p{Zs}\t\n\r]/u.test(ch)) ok++;
+  return ok / [...s].length;
+}
+
+function looksLikeText(s: string, minLength = 8): boolean {
+  // Language has spaces or punctuation between words; random bytes that happen to be printable rarely do.
+  return s.length >= minLength && printableRatio(s) >= 0.95 && /[\p{L}]{2,}[\s,.:;/_-]+[\p{L}]{2,}/u.test(s);
+}
+
+function quote(s: string): string {
+  return `"${visible(s)}"`;
+}
+
+// --- Unicode tag characters (U+E0000-E007F): invisible ASCII, the "ASCII smuggling" channel.
+const TAG_RUN = /(?:\uDB40[\uDC00-\uDC7F])+/g;
+
+const unicodeTags: Detector = (text) => {
+  const hits: DetectorHit[] = [];
+  for (const m of text.matchAll(TAG_RUN)) {
+    let decoded = "";
+    for (const ch of m[0]) {
+      const cp = ch.codePointAt(0)! - 0xe0000;
+      if (cp >= 0x20 && cp < 0x7f) decoded += String.fromCharCode(cp);
+      else if (cp === 0x0a || cp === 0x0d) decoded += " ";
+    }
+    hits.push({ start: m.index, end: m.index + m[0].length, detail: `${[...m[0]].length} invisible tag characters spell ${quote(decoded)}`, decoded });
+  }
+  return hits;
+};
+
+// --- Variation selectors used as a byte channel (U+FE00-FE0F, U+E0100-E01EF after one carrier character).
+const VS_RUN = /(?:[\uFE00-\uFE0F]|\uDB40[\uDD00-\uDDEF]){2,}|(?:\uDB40[\uDD00-\uDDEF])+/g;
+
+const variationSelectors: Detector = (text) => {
+  const hits: DetectorHit[] = [];
+  for (const m of text.matchAll(VS_RUN)) {
+    const bytes: number[] = [];
+    for (const ch of m[0]) {
+      const cp = ch.codePointAt(0)!;
+      bytes.push(cp <= 0xfe0f ? cp - 0xfe00 : cp - 0xe0100 + 16);
+    }
+    const decoded = Buffer.from(bytes).toString("utf8");
+    const shown = looksLikeText(decoded, 4) ? ` that decode to ${quote(decoded)}` : "";
+    hits.push({
+      start: m.index,
+      end: m.index + m[0].length,
+      detail: `${bytes.length} variation selectors in a row carry hidden bytes${shown}`,
+      ...(shown ? { decoded } : {}),
+    });
+  }
+  return hits;
+};
+
+// --- Bidirectional controls: reorder what is displayed versus what the model reads.
+const BIDI = /[\u202A-\u202E\u2066-\u2069]+|[\u200E\u200F\u061C]+/g;
+const RTL_LETTER = /[\u0590-\u08FF\uFB1D-\uFDFF\uFE70-\uFEFF]/;
+
+const bidiControls: Detector = (text) => {
+  const hits: DetectorHit[] = [];
+  const rtl = RTL_LETTER.test(text);
+  for (const m of text.matchAll(BIDI)) {
+    // Marks (LRM/RLM/ALM) are ordinary in right-to-left text; embedding and override controls never are in a tool definition.
+    if (rtl && /^[\u200E\u200F\u061C]+$/.test(m[0])) continue;
+    const from = m.index + m[0].length;
+    const close = text.slice(from).search(/[\u202C\u2069\n]/);
+    const segment = text.slice(from, close < 0 ? text.length : from + close);
+    // After a right-to-left override the reader sees the segment mirrored; the model reads it in memory order.
+    const shown = m[0].includes("\u202E") ? [...segment].reverse().join("") : segment;
+    hits.push({
+      start: m.index,
+      end: m.index + m[0].length,
+      detail: `bidirectional control ${visible(m[0])} makes ${quote(segment)} display as ${quote(shown)}`,
+      decoded: segment === shown ? segment : `${segment} ${shown}`,
+    });
+  }
+  return hits;
+};
+
+// --- Zero-width and other invisible format characters.
+const ZERO_WIDTH = /[\u200B\u200C\u200D\u2060-\u2064\uFEFF\u180E\u034F\u115F\u1160\u3164\uFFA0\u00AD\u17B4\u17B5]+/g;
+const PICTOGRAPH = /\p{Extended_Pictographic}/u;
+const NON_LATIN_LETTER = /[^\P{L}\p{Script=Latin}]/u;
+
+function decodeZeroWidthBinary(run: string): string | undefined {
+  const chars = [...run];
+  const distinct = [...new Set(chars)];
+  if (chars.length < 16 || distinct.length !== 2) return undefined;
+  // Either of the two characters may stand for the 1 bit.
+  for (const one of distinct) {
+    let out = "";
+    for (let i = 0; i + 8 <= chars.length; i += 8) {
+      let byte = 0;
+      for (let b = 0; b < 8; b++) byte = (byte << 1) | (chars[i + b] === one ? 1 : 0);
+      out += String.fromCharCode(byte);
+    }
+    if (/^[\x20-\x7e]+$/.test(out)) return out;
+  }
+  return undefined;
+}
+
+const zeroWidth: Detector = (text) => {
+  const hits: DetectorHit[] = [];
+  for (const m of text.matchAll(ZERO_WIDTH)) {
+    const before = text.slice(Math.max(0, m.index - 2), m.index);
+    const after = text.slice(m.index + m[0].length, m.index + m[0].length + 2);
+    const run = m[0];
+    if (m.index === 0 && run === "\uFEFF") continue; // a byte order mark
+    // Joiners inside emoji sequences and in scripts that need them (Persian, Indic) are legitimate.
+    if (/^[\u200C\u200D]$/.test(run)) {
+      const prev = [...before].pop() ?? "";
+      const next = [...after][0] ?? "";
+      if ((PICTOGRAPH.test(prev) || /[\uFE0F\u{1F3FB}-\u{1F3FF}]/u.test(prev)) && PICTOGRAPH.test(next)) continue;
+      if (NON_LATIN_LETTER.test(prev) || NON_LATIN_LETTER.test(next)) continue;
+    }
+    if (run === "\u00AD") continue; // a lone soft hyphen is a typographic hint
+    const encoded = decodeZeroWidthBinary(run);
+    const context = text.slice(Math.max(0, m.index - 20), m.index + run.length + 20);
+    // Without an encoded message, the hidden text is the text itself with the splitters removed.
+    const decoded = encoded ?? (hits.length === 0 ? text.replace(ZERO_WIDTH, "") : undefined);
+    hits.push({
+      start: m.index,
+      end: m.index + run.length,
+      detail: encoded
+        ? `${[...run].length} zero-width characters encode ${quote(encoded)}`
+        : `${[...run].length} invisible character${run.length > 1 ? "s" : ""} in ${quote(context)}`,
+      ...(decoded !== undefined ? { decoded } : {}),
+    });
+  }
+  return hits;
+};
+
+// --- ANSI escape sequences: a terminal renders them, hiding or rewriting what the user sees.
+const ANSI = /\x1b(?:\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(?:\x07|\x1b\\)|[@-Z\\-_])|\x9b[0-?]*[ -/]*[@-~]/g;
+const HIDING_SGR = /^\x1b\[(?:[0-9;]*;)?(?:8|30|40|2|38;5;0|38;2;0;0;0)(?:;[0-9;]*)?m$/;
+const CURSOR_OR_ERASE = /^\x1b\[[0-9;]*[ABCDEFGHJKfsu]$/;
+
+const ansiEscapes: Detector = (text) => {
+  const seqs = [...text.matchAll(ANSI)];
+  if (seqs.length === 0) return [];
+  const first = seqs[0]!;
+  const last = seqs[seqs.length - 1]!;
+  const stripped = text.replace(ANSI, "");
+  let hidden = "";
+  for (let i = 0; i < seqs.length; i++) {
+    const s = seqs[i]!;
+    if (HIDING_SGR.test(s[0])) {
+      const from = s.index + s[0].length;
+      const to = seqs[i + 1]?.index ?? text.length;
+      hidden += text.slice(from, to);
+    } else if (CURSOR_OR_ERASE.test(s[0])) {
+      // Text written before a cursor move or erase is overwritten on screen.
+      const prevEnd = i > 0 ? seqs[i - 1]!.index + seqs[i - 1]![0].length : 0;
+      hidden += text.slice(prevEnd, s.index);
+    }
+  }
+  hidden = hidden.trim();
+  const shownSeqs = [...new Set(seqs.map((s) => visible(s[0])))].slice(0, 4).join(" ");
+  const detail = hidden
+    ? `${seqs.length} ANSI escape sequence${seqs.length > 1 ? "s" : ""} (${shownSeqs}) hide from a terminal ${quote(hidden)}`
+    : `${seqs.length} ANSI escape sequence${seqs.length > 1 ? "s" : ""} (${shownSeqs}) change how a terminal shows ${quote(stripped)}`;
+  return [{ start: first.index, end: last.index + last[0].length, detail, decoded: hidden || stripped }];
+};
+
+// --- Other control characters (ESC and CSI are the ANSI detector's).
+const CONTROL = /[\x00-\x08\x0B\x0C\x0E-\x1A\x1C-\x1F\x7F\x80-\x9A\x9C-\x9F]+/g;
+
+const controlCharacters: Detector = (text) =>
+  [...text.matchAll(CONTROL)].map((m) => ({
+    start: m.index,
+    end: m.index + m[0].length,
+    detail: `control character${m[0].length > 1 ? "s" : ""} ${visible(m[0])} in ${quote(text.slice(Math.max(0, m.index - 20), m.index + 20))}`,
+  }));
+
+// --- Private-use characters: no meaning of their own, a channel for anything.
+const PRIVATE_USE = /(?:[\uE000-\uF8FF]|[\uDB80-\uDBFF][\uDC00-\uDFFF])+/g;
+
+const privateUse: Detector = (text) =>
+  [...text.matchAll(PRIVATE_USE)].map((m) => ({
+    start: m.index,
+    end: m.index + m[0].length,
+    detail: `${[...m[0]].length} private-use character${m[0].length > 1 ? "s" : ""} ${visible(m[0])}`,
+  }));
+
+// --- Homoglyphs in identifiers: "sеnd_email" with a Cyrillic "е" reads as another tool's name.
+const SCRIPT_NAMES: Array<[RegExp, string]> = [
+  [/\p{Script=Cyrillic}/u, "Cyrillic"],
+  [/\p{Script=Greek}/u, "Greek"],
+  [/\p{Script=Armenian}/u, "Armenian"],
+  [/\p{Script=Cherokee}/u, "Cherokee"],
+  [/[\uFF01-\uFF5E]/u, "fullwidth"],
+  [/[\u{1D400}-\u{1D7FF}]/u, "mathematical"],
+];
+
+function scriptOf(ch: string): string {
+  for (const [re, name] of SCRIPT_NAMES) if (re.test(ch)) return name;
+  return "non-ASCII";
+}
+
+function imitated(ch: string, ctx: DetectorContext): string | undefined {
+  const mapped = ctx.confusables.get(ch);
+  if (mapped) return mapped;
+  const nfkc = ch.normalize("NFKC");
+  return nfkc !== ch && /^[\x21-\x7e]+$/.test(nfkc) ? nfkc : undefined;
+}
+
+const homoglyphs: Detector = (text, _params, ctx) => {
+  if (!/[^\x00-\x7F]/.test(text)) return [];
+  let skeleton = "";
+  const swaps: string[] = [];
+  let first = -1;
+  let last = -1;
+  let i = 0;
+  for (const ch of text) {
+    const ascii = ch.charCodeAt(0) < 0x80 ? undefined : imitated(ch, ctx);
+    if (ascii) {
+      if (first < 0) first = i;
+      last = i + ch.length;
+      if (swaps.length < 3) swaps.push(`${scriptOf(ch)} "${ch}" (U+${ch.codePointAt(0)!.toString(16).toUpperCase().padStart(4, "0")}) for "${ascii}"`);
+      skeleton += ascii;
+    } else skeleton += ch;
+    i += ch.length;
+  }
+  if (first < 0) return [];
+  // In an identifier every look-alike counts; in a word of another script it is just that script.
+  return [{ start: first, end: last, detail: `${quote(text)} uses ${swaps.join(", ")}; it reads as ${quote(skeleton)}`, decoded: skeleton }];
+};
+
+// --- Words that mix Latin with Cyrillic/Greek letters: the signature of look-alike spelling in prose.
+const WORD = /[\p{L}\p{M}]{2,}/gu;
+const LATIN = /\p{Script=Latin}/u;
+const LOOKALIKE_SCRIPT = /[\p{Script=Cyrillic}\p{Script=Greek}\p{Script=Armenian}\p{Script=Cherokee}]/u;
+
+const mixedScriptWords: Detector = (text, _params, ctx) => {
+  if (!/[^\x00-\x7F]/.test(text)) return [];
+  const hits: DetectorHit[] = [];
+  for (const m of text.matchAll(WORD)) {
+    const w = m[0];
+    if (!LATIN.test(w) || !LOOKALIKE_SCRIPT.test(w)) continue;
+    const skeleton = [...w].map((ch) => ctx.confusables.get(ch) ?? ch).join("");
+    hits.push({ start: m.index, end: m.index + w.length, detail: `the word ${quote(w)} mixes Latin with look-alike letters; it reads as ${quote(skeleton)}`, decoded: skeleton });
+  }
+  return hits;
+};
+
+// --- Identifiers with characters outside ASCII that imitate nothing in particular.
+const nonAsciiIdentifier: Detector = (text, _params, ctx) => {
+  if (!/[^\x00-\x7F]/.test(text)) return [];
+  if ([...text].some((ch) => ch.charCodeAt(0) >= 0x80 && imitated(ch, ctx))) return []; // the homoglyph detector's case
+  return [{ start: 0, end: text.length, detail: `identifier ${quote(text)} has characters outside ASCII` }];
+};
+
+// --- Encoded payloads.
+const BASE64 = /(?<![A-Za-z0-9+/_-])(?:[A-Za-z0-9+/]{4}){8,}(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?(?![A-Za-z0-9+/_-])|(?<![A-Za-z0-9+/_-])[A-Za-z0-9_-]{32,}(?![A-Za-z0-9+/_-])/g;
+
+function classCounts(s: string): { upper: number; lower: number; digit: number } {
+  let upper = 0;
+  let lower = 0;
+  let digit = 0;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c >= 65 && c <= 90) upper++;
+    else if (c >= 97 && c <= 122) lower++;
+    else if (c >= 48 && c <= 57) digit++;
+  }
+  return { upper, lower, digit };
+}
+
+const base64: Detector = (text, params) => {
+  const minLength = Number(params.minLength ?? 40);
+  const mode = String(params.decodesTo ?? "text");
+  const binaryMin = Number(params.binaryMinLength ?? 200);
+  const hits: DetectorHit[] = [];
+  for (const m of text.matchAll(BASE64)) {
+    const blob = m[0];
+    if (blob.length < minLength) continue;
+    const c = classCounts(blob);
+    // Identifiers and words are letters only, or one case; encoded data mixes cases and digits.
+    if (c.upper < 3 || c.lower < 3 || c.digit < 1) continue;
+    const before = text.slice(Math.max(0, m.index - 40), m.index);
+    if (/data:image\/[\w.+-]+;base64,$/i.test(before)) continue;
+    const decoded = Buffer.from(blob.replace(/-/g, "+").replace(/_/g, "/"), "base64").toString("utf8");
+    const isText = looksLikeText(decoded);
+    if (mode === "text" && isText) {
+      hits.push({ start: m.index, end: m.index + blob.length, detail: `${blob.length}-character base64 decodes to ${quote(decoded)}`, decoded });
+    } else if (mode === "binary" && !isText && blob.length >= binaryMin) {
+      hits.push({ start: m.index, end: m.index + blob.length, detail: `${blob.length}-character base64 blob ${quote(blob.slice(0, 40))}` });
+    }
+  }
+  return hits;
+};
+
+const HEX = /(?<![0-9A-Za-z])(?:0x)?(?:[0-9a-fA-F]{2}){20,}(?![0-9A-Za-z])/g;
+
+const hexBlob: Detector = (text, params) => {
+  const mode = String(params.decodesTo ?? "text");
+  const binaryMin = Number(params.binaryMinLength ?? 128);
+  const hits: DetectorHit[] = [];
+  for (const m of text.matchAll(HEX)) {
+    const hex = m[0].replace(/^0x/, "");
+    if (!/[a-fA-F]/.test(hex) || !/[0-9]/.test(hex)) continue;
+    const decoded = Buffer.from(hex, "hex").toString("utf8");
+    const isText = looksLikeText(decoded);
+    if (mode === "text" && isText) hits.push({ start: m.index, end: m.index + m[0].length, detail: `${hex.length}-digit hex decodes to ${quote(decoded)}`, decoded });
+    else if (mode === "binary" && !isText && hex.length >= binaryMin) hits.push({ start: m.index, end: m.index + m[0].length, detail: `${hex.length}-digit hex blob` });
+  }
+  return hits;
+};
+
+// Escaped text (\x41, \u0041, %41, &#65;) in runs long enough to spell something.
+const ESCAPE_RUNS: Array<[RegExp, (s: string) => string]> = [
+  [/(?:\\x[0-9a-fA-F]{2}){8,}/g, (s) => Buffer.from(s.replace(/\\x/g, ""), "hex").toString("utf8")],
+  [/(?:\\u[0-9a-fA-F]{4}){6,}/g, (s) => s.replace(/\\u([0-9a-fA-F]{4})/g, (_, h: string) => String.fromCharCode(parseInt(h, 16)))],
+  [/(?:%[0-9a-fA-F]{2}){8,}/g, (s) => { try { return decodeURIComponent(s); } catch { return ""; } }],
+  [/(?:&#(?:x[0-9a-fA-F]+|\d+);){6,}/g, (s) => s.replace(/&#(x?)([0-9a-fA-F]+);/g, (_, x: string, n: string) => String.fromCodePoint(parseInt(n, x ? 16 : 10)))],
+];
+
+const escapedText: Detector = (text) => {
+  const hits: DetectorHit[] = [];
+  if (!/[\\%&]/.test(text)) return hits;
+  for (const [re, decode] of ESCAPE_RUNS) {
+    for (const m of text.matchAll(re)) {
+      const decoded = decode(m[0]);
+      if (looksLikeText(decoded, 6)) hits.push({ start: m.index, end: m.index + m[0].length, detail: `escaped characters decode to ${quote(decoded)}`, decoded });
+    }
+  }
+  return hits;
+};
+
+// --- Size and padding.
+const length: Detector = (text, params) => {
+  const max = Number(params.maxChars);
+  return text.length > max ? [{ start: max, end: text.length, detail: `${text.length} characters (limit ${max})` }] : [];
+};
+
+const PADDING = /(?:[ \t\u00A0\u2000-\u200A\u3000]*\r?\n){12,}|[ \t\u00A0\u2000-\u200A\u3000]{120,}/g;
+
+const padding: Detector = (text) =>
+  text.length < 24 || (text.length < 120 && !text.includes("\n\n"))
+    ? []
+    : [...text.matchAll(PADDING)]
+    .filter((m) => /\S/.test(text.slice(m.index + m[0].length)))
+    .map((m) => {
+      const lines = (m[0].match(/\n/g) ?? []).length;
+      const what = lines > 0 ? `${lines} blank lines` : `${m[0].length} blank characters`;
+      const after = text.slice(m.index + m[0].length).trim();
+      return { start: m.index, end: m.index + m[0].length, detail: `${what} push ${quote(after)} out of view`, decoded: after };
+    });
+
+export const DETECTORS = {
+  "unicode-tags": unicodeTags,
+  "variation-selectors": variationSelectors,
+  "bidi-controls": bidiControls,
+  "zero-width": zeroWidth,
+  "ansi-escapes": ansiEscapes,
+  "control-characters": controlCharacters,
+  "private-use": privateUse,
+  homoglyphs,
+  "mixed-script-words": mixedScriptWords,
+  "non-ascii-identifier": nonAsciiIdentifier,
+  base64,
+  hex: hexBlob,
+  "escaped-text": escapedText,
+  length,
+  padding,
+} satisfies Record<string, Detector>;
+
+export type DetectorKind = keyof typeof DETECTORS;
+
+/** Kinds of unusual characters; a detector runs only on text that has the kind it looks for. */
+export const CharClass = {
+  tags: 1,
+  variationSelector: 2,
+  bidi: 4,
+  zeroWidth: 8,
+  escape: 16,
+  control: 32,
+  privateUse: 64,
+  nonAscii: 128,
+  lookalikeScript: 256,
+} as const;
+
+/** One pass over the text: which unusual character kinds it contains (0 for plain printable ASCII). */
+export function charClasses(text: string): number {
+  let mask = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c >= 0x20 && c < 0x7f) continue;
+    if (c === 0x09 || c === 0x0a || c === 0x0d) continue;
+    if (c === 0x1b || c === 0x9b) mask |= CharClass.escape;
+    else if (c < 0xa0) mask |= CharClass.control;
+    else {
+      mask |= CharClass.nonAscii;
+      if ((c >= 0x200b && c <= 0x200d) || (c >= 0x2060 && c <= 0x2064) || c === 0xfeff || c === 0x180e || c === 0x034f || c === 0x00ad || c === 0x115f || c === 0x1160 || c === 0x3164 || c === 0xffa0 || c === 0x17b4 || c === 0x17b5) mask |= CharClass.zeroWidth;
+      else if ((c >= 0x202a && c <= 0x202e) || (c >= 0x2066 && c <= 0x2069) || c === 0x200e || c === 0x200f || c === 0x061c) mask |= CharClass.bidi;
+      else if (c >= 0xfe00 && c <= 0xfe0f) mask |= CharClass.variationSelector;
+      else if (c >= 0xe000 && c <= 0xf8ff) mask |= CharClass.privateUse;
+      else if ((c >= 0x0370 && c <= 0x058f) || (c >= 0x13a0 && c <= 0x13ff)) mask |= CharClass.lookalikeScript;
+      else if (c === 0xdb40 && i + 1 < text.length) {
+        const low = text.charCodeAt(i + 1);
+        if (low >= 0xdc00 && low <= 0xdc7f) mask |= CharClass.tags;
+        else if (low >= 0xdd00 && low <= 0xddef) mask |= CharClass.variationSelector;
+      } else if (c >= 0xdb80 && c <= 0xdbff) mask |= CharClass.privateUse;
+    }
+  }
+  return mask;
+}
+
+/** What each detector needs to find anything (0: it may find something in any text). */
+export const DETECTOR_NEEDS: Readonly<Record<DetectorKind, number>> = {
+  "unicode-tags": CharClass.tags,
+  "variation-selectors": CharClass.variationSelector,
+  "bidi-controls": CharClass.bidi,
+  "zero-width": CharClass.zeroWidth,
+  "ansi-escapes": CharClass.escape,
+  "control-characters": CharClass.control,
+  "private-use": CharClass.privateUse,
+  homoglyphs: CharClass.nonAscii,
+  "mixed-script-words": CharClass.lookalikeScript,
+  "non-ascii-identifier": CharClass.nonAscii,
+  base64: 0,
+  hex: 0,
+  "escaped-text": 0,
+  length: 0,
+  padding: 0,
+};
