@@ -10,10 +10,6 @@ export interface ChildProcessTransportOptions {
   args: string[];
   env: Record<string, string>;
   cwd?: string;
-  /** A stdout line longer than this (in characters) is discarded and reported, so memory stays bounded. */
-  maxLineChars?: number;
-  /** Time between SIGTERM and SIGKILL on close(). */
-  killGraceMs?: number;
 }
 
 /** How the child ended. */
@@ -32,8 +28,10 @@ export class InvalidMessageError extends Error {
   }
 }
 
-const DEFAULT_MAX_LINE_CHARS = 16 * 1024 * 1024;
-const DEFAULT_KILL_GRACE_MS = 2_000;
+/** A stdout line longer than this (in characters) is discarded and reported, so memory stays bounded. */
+const MAX_LINE_CHARS = 16 * 1024 * 1024;
+/** Time between SIGTERM and SIGKILL on close(). */
+const KILL_GRACE_MS = 2_000;
 /** After the child exits, time for its last stdout bytes to arrive before its pipes are torn down. */
 const STDIO_DRAIN_MS = 1_000;
 const EXCERPT_CHARS = 200;
@@ -176,7 +174,7 @@ export class ChildProcessTransport implements Transport {
     const gone = new Promise<void>((resolve) => child.once("close", () => resolve()));
     child.stdin?.end();
     signalChild(child, "SIGTERM");
-    const timer = setTimeout(() => signalChild(child, "SIGKILL"), this.options.killGraceMs ?? DEFAULT_KILL_GRACE_MS);
+    const timer = setTimeout(() => signalChild(child, "SIGKILL"), KILL_GRACE_MS);
     await gone;
     clearTimeout(timer);
   }
@@ -199,9 +197,8 @@ export class ChildProcessTransport implements Transport {
     const rest = text.slice(start);
     this.partial.push(rest);
     this.partialLength += rest.length;
-    const max = this.options.maxLineChars ?? DEFAULT_MAX_LINE_CHARS;
-    if (this.partialLength > max) {
-      this.onerror?.(new InvalidMessageError(this.partial.join("").slice(0, EXCERPT_CHARS), `line longer than ${max} characters`));
+    if (this.partialLength > MAX_LINE_CHARS) {
+      this.onerror?.(new InvalidMessageError(this.partial.join("").slice(0, EXCERPT_CHARS), `line longer than ${MAX_LINE_CHARS} characters`));
       this.partial = [];
       this.partialLength = 0;
       this.discardingLongLine = true;

@@ -202,6 +202,16 @@ describe("stdio upstream: requests", () => {
     expect(warnings.every((l) => l.upstream === "fx" && l.level === 40)).toBe(true);
     expect(await metricValue(deps.metrics.upstreamErrors, { upstream: "fx", kind: "protocol" })).toBe(3);
   });
+
+  it("discards an endless stdout line without holding it in memory, and keeps serving", async () => {
+    const deps = testDeps();
+    const { upstream } = await startFixture({}, deps);
+    expect(textOf(await call(upstream, "huge-line"))).toBe("wrote a huge line");
+    expect(textOf(await call(upstream, "echo", { text: "after the flood" }))).toBe("after the flood");
+    const warning = deps.logs.find((l) => l.msg.includes("not a JSON-RPC message"));
+    expect(warning?.excerpt).toBe("x".repeat(200));
+    expect(await metricValue(deps.metrics.upstreamErrors, { upstream: "fx", kind: "protocol" })).toBe(1);
+  });
 });
 
 describe("stdio upstream: server-to-client traffic", () => {
