@@ -149,11 +149,13 @@ export class HttpProbe {
     stream: { onEvent: (e: SseEvent) => void; setClose: (fn: () => void) => void } | undefined,
   ): void {
     let settled = false;
+    let timer: NodeJS.Timeout | undefined;
+    let onAbort: (() => void) | undefined;
     const finish = (r: Omit<ProbeResponse, "ms">): void => {
       if (settled) return;
       settled = true;
       clearTimeout(timer);
-      this.options.signal.removeEventListener("abort", onAbort);
+      if (onAbort) this.options.signal.removeEventListener("abort", onAbort);
       done({ ...r, ms: Date.now() - started });
     };
     const fail = (error: string, partial?: Partial<ProbeResponse>): void =>
@@ -184,10 +186,10 @@ export class HttpProbe {
     const req = (secure ? https : http).request(reqOptions);
 
     const timeoutMs = request.timeoutMs ?? this.options.requestTimeoutMs;
-    const timer = setTimeout(() => {
+    timer = setTimeout(() => {
       req.destroy(new Error(`no complete answer within ${timeoutMs} ms`));
     }, timeoutMs);
-    const onAbort = (): void => {
+    onAbort = (): void => {
       req.destroy(new Error("aborted: the check ran out of time"));
     };
     this.options.signal.addEventListener("abort", onAbort, { once: true });

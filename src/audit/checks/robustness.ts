@@ -8,6 +8,11 @@ import { StreamableSession } from "../streamable-session.js";
 
 const HANG_TIMEOUT_MS = 10_000;
 
+/** How long a malformed request may go unanswered before it counts as a hang. */
+function hangTimeout(ctx: AuditContext): number {
+  return Math.min(HANG_TIMEOUT_MS, ctx.options.requestTimeoutMs);
+}
+
 type Poster = (body: string, timeoutMs: number) => Promise<ProbeResponse>;
 
 async function rawPoster(ctx: AuditContext): Promise<Poster | string> {
@@ -65,7 +70,7 @@ export const malformedJson: AuditCheck = {
   async run(ctx): Promise<CheckOutcome> {
     const poster = await rawPoster(ctx);
     if (typeof poster === "string") return { status: "skip", summary: poster };
-    const response = await poster('{"jsonrpc":"2.0","id":1,"method":"ping"', HANG_TIMEOUT_MS);
+    const response = await poster('{"jsonrpc":"2.0","id":1,"method":"ping"', hangTimeout(ctx));
     return judgeError(response, null, -32700, "a truncated JSON body");
   },
 };
@@ -83,7 +88,7 @@ export const invalidRequest: AuditCheck = {
   async run(ctx): Promise<CheckOutcome> {
     const poster = await rawPoster(ctx);
     if (typeof poster === "string") return { status: "skip", summary: poster };
-    const response = await poster('{"jsonrpc":"2.0","id":"sapper-audit-invalid","params":{}}', HANG_TIMEOUT_MS);
+    const response = await poster('{"jsonrpc":"2.0","id":"sapper-audit-invalid","params":{}}', hangTimeout(ctx));
     return judgeError(response, "sapper-audit-invalid", -32600, "a message without a method");
   },
 };
