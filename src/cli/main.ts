@@ -5,6 +5,8 @@ import { readFileSync } from "node:fs";
 import { registerAudit } from "./audit.js";
 import { registerCheckEnv } from "./check-env.js";
 import { registerLint } from "./lint.js";
+import { registerPin } from "./pin.js";
+import { registerScan } from "./scan.js";
 import { registerServe } from "./serve.js";
 
 const pkg = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as { version: string };
@@ -19,5 +21,7 @@ registerServe(program, pkg.version);
 registerCheckEnv(program);
 registerAudit(program);
 registerLint(program);
+registerScan(program);
+registerPin(program);
 
 await program.parseAsync(process.argv);
