@@ -264,6 +264,8 @@ export class HttpProbe {
   keep(request: ProbeRequest, response: ProbeResponse): void {
     if (this.exchanges.length >= this.maxRecorded) return;
     const r = this.options.redactor;
+    r.addSessionId(response.headers["mcp-session-id"]);
+    r.addSessionId(request.headers?.["mcp-session-id"]);
     const headers: Record<string, string | undefined> = { ...this.options.baseHeaders, ...request.headers };
     const entry: ExchangeEvidence = {
       request: { method: request.method, url: r.url(request.url), headers: r.headers(headers) },

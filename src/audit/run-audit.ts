@@ -129,18 +129,15 @@ export async function runAudit(
     budget.close();
   }
 
-  const facts: Record<string, EvidenceValue> = {
-    url: redactor.url(options.url),
-    transport: discovery.verdict,
-    requests: budget.count,
-  };
+  const facts: Record<string, EvidenceValue> = { url: redactor.url(options.url), transport: discovery.verdict };
   if (discovery.url.href !== options.url.href) facts.mcpUrl = redactor.url(discovery.url);
   if (discovery.initialize) {
-    facts.protocolVersion = discovery.initialize.protocolVersion;
     facts.server = `${discovery.initialize.serverInfo.name} ${discovery.initialize.serverInfo.version}`.trim();
+    facts.protocolVersion = discovery.initialize.protocolVersion;
   }
   if (discovery.modern) facts.modernVersions = discovery.modern.supportedVersions;
   if (discovery.verdict === "streamable-http") facts.sessionful = discovery.sessionful;
+  facts.requests = budget.count;
 
   return {
     kind: "audit",

@@ -72,6 +72,14 @@ describe("HTML", () => {
     expect(html).toContain(`${audit.summary.score}</text>`);
   });
 
+  it("lists every failure and warning first, each linking to its result", () => {
+    const html = renderHtml(audit);
+    const findings = /<section class="findings">(.*?)<\/section>/s.exec(html)![1]!;
+    const linked = [...findings.matchAll(/href="#(result-\d+)"><code>([^<]+)<\/code>/g)];
+    expect(linked.map((m) => m[2]).sort()).toEqual(audit.results.filter((r) => r.status === "fail" || r.status === "warn").map((r) => r.id).sort());
+    for (const [, anchor] of linked) expect(html).toContain(`<article id="${anchor}"`);
+  });
+
   it("escapes what the audited server sent", () => {
     const withMarkup: Report = { ...audit, results: audit.results.map((r) => ({ ...r, summary: `${r.summary} <img src=x onerror=alert(1)>` })) };
     const html = renderHtml(withMarkup);
