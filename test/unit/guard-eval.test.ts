@@ -1,0 +1,105 @@
+// The labelled evaluation: every poisoned case and every real benign definition under
+// test/fixtures/poisoning/, scored per family. A definition is "flagged" when it has a finding at
+// or above the default warnAt (medium), and "blocked" at or above the default blockAt (high).
+import { readdirSync, readFileSync } from "node:fs";
+import { describe, expect, it } from "vitest";
+import { listDefinitions } from "../../src/guard/definition-text.js";
+import { FAMILIES, type Family } from "../../src/guard/rule-set.js";
+import { createScanner, ownNamesOf, type Finding } from "../../src/guard/scanner.js";
+import { severityAtLeast } from "../../src/guard/severity.js";
+import type { UpstreamDefinitions } from "../../src/guard/tool-guard.js";
+
+const root = new URL("../fixtures/poisoning/", import.meta.url);
+const scanner = createScanner();
+
+interface PoisonedCase {
+  id: string;
+  families: Family[];
+  tool?: Record<string, unknown>;
+  prompt?: Record<string, unknown>;
+  resourceTemplate?: Record<string, unknown>;
+  server?: { instructions: string };
+}
+
+interface Scored {
+  id: string;
+  official: boolean;
+  labels: Family[];
+  flagged: Set<Family>;
+  blocked: boolean;
+  findings: Finding[];
+}
+
+function score(id: string, defs: UpstreamDefinitions, labels: Family[], official = false): Scored[] {
+  const own = ownNamesOf(defs);
+  return listDefinitions(defs).map((entry) => {
+    const findings = scanner.scanDefinition(entry.ref, entry.definition, own);
+    const warned = findings.filter((f) => severityAtLeast(f.severity, "medium"));
+    return {
+      id: `${id}:${entry.ref.kind}:${entry.ref.name}`,
+      official,
+      labels,
+      flagged: new Set(warned.map((f) => f.family)),
+      blocked: findings.some((f) => severityAtLeast(f.severity, "high")),
+      findings: warned,
+    };
+  });
+}
+
+const poisoned: Scored[] = readdirSync(new URL("poisoned/", root)).flatMap((file) =>
+  (JSON.parse(readFileSync(new URL(`poisoned/${file}`, root), "utf8")) as { cases: PoisonedCase[] }).cases.flatMap((c) =>
+    score(
+      c.id,
+      {
+        ...(c.server ? { instructions: c.server.instructions } : {}),
+        tools: c.tool ? [c.tool as never] : [],
+        prompts: c.prompt ? [c.prompt as never] : [],
+        resourceTemplates: c.resourceTemplate ? [c.resourceTemplate as never] : [],
+      },
+      c.families,
+    ),
+  ),
+);
+
+const benign: Scored[] = readdirSync(new URL("benign/", root)).flatMap((file) => {
+  const d = JSON.parse(readFileSync(new URL(`benign/${file}`, root), "utf8")) as UpstreamDefinitions & { official: boolean };
+  return score(file, d, [], d.official);
+});
+
+describe("poisoning evaluation set", () => {
+  it("is large enough and covers every family", () => {
+    expect(poisoned.length).toBeGreaterThanOrEqual(60);
+    expect(benign.length).toBeGreaterThanOrEqual(300);
+    for (const family of FAMILIES) expect(poisoned.filter((p) => p.labels.includes(family)).length, family).toBeGreaterThanOrEqual(5);
+  });
+
+  it("meets the targets: recall >= 0.95, benign false positives <= 2% at warn, no official tool blocked", () => {
+    const rows = FAMILIES.map((family) => {
+      const labelled = poisoned.filter((p) => p.labels.includes(family));
+      const tp = labelled.filter((p) => p.flagged.has(family)).length;
+      const fp = [...poisoned, ...benign].filter((p) => !p.labels.includes(family) && p.flagged.has(family)).length;
+      return { family, cases: labelled.length, recall: tp / labelled.length, precision: tp + fp === 0 ? 1 : tp / (tp + fp) };
+    });
+    const recall = poisoned.filter((p) => p.flagged.size > 0).length / poisoned.length;
+    const falsePositives = benign.filter((b) => b.flagged.size > 0);
+    const fpRate = falsePositives.length / benign.length;
+    const officialBlocked = benign.filter((b) => b.official && b.blocked);
+    const missed = poisoned.filter((p) => p.flagged.size === 0).map((p) => p.id);
+
+    console.log(
+      [
+        `poisoned ${poisoned.length}, benign ${benign.length} (${benign.filter((b) => b.official).length} from official servers)`,
+        "family                 cases  recall  precision",
+        ...rows.map((r) => `${r.family.padEnd(22)} ${String(r.cases).padStart(5)}  ${r.recall.toFixed(3)}   ${r.precision.toFixed(3)}`),
+        `overall recall ${recall.toFixed(3)}; benign flagged at warn ${falsePositives.length}/${benign.length} = ${(fpRate * 100).toFixed(2)}%; official blocked ${officialBlocked.length}`,
+        ...(missed.length ? [`missed: ${missed.join(", ")}`] : []),
+        ...falsePositives.map((b) => `false positive ${b.id}: ${b.findings.map((f) => `${f.rule} ${f.path}`).join("; ")}`),
+      ].join("\n"),
+    );
+
+    expect(recall).toBeGreaterThanOrEqual(0.95);
+    expect(fpRate).toBeLessThanOrEqual(0.02);
+    expect(officialBlocked.map((b) => b.id)).toEqual([]);
+    for (const r of rows) expect(r.recall, r.family).toBeGreaterThanOrEqual(0.9);
+  });
+});
