@@ -1,7 +1,7 @@
 // Fetches every definition the server exposes (tools, prompts, resource templates, instructions),
 // page by page with a page ceiling, once per audit; the context and supply-chain checks share it.
 import { PromptSchema, ResourceTemplateSchema, ToolSchema } from "@modelcontextprotocol/core";
-import type { Prompt, ResourceTemplate, Tool } from "@modelcontextprotocol/server";
+import type { Prompt, ResourceTemplateType as ResourceTemplate, Tool } from "@modelcontextprotocol/server";
 import type { AuditContext } from "./audit-check.js";
 import type { McpSession } from "./mcp-session.js";
 

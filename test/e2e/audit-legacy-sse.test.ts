@@ -37,6 +37,7 @@ describe("audit of a legacy SSE-only server", () => {
       "robustness.malformed-json": "skip",
       "context.tool-count": "pass",
       "context.token-cost": "pass",
+      "supplychain.poisoning": "pass",
       "concurrency.sessions": "pass",
       "ratelimit.burst": "fail",
     };

@@ -43,6 +43,7 @@ describe("audit of server-everything over Streamable HTTP", () => {
       "robustness.oversized-body": "pass",
       "context.tool-count": "pass",
       "context.token-cost": "pass",
+      "supplychain.poisoning": "pass",
       "concurrency.sessions": "pass",
       "ratelimit.burst": "fail",
     };

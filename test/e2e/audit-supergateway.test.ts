@@ -39,6 +39,7 @@ describe("audit of supergateway in front of server-everything", () => {
       "robustness.oversized-body": "pass",
       "context.tool-count": "pass",
       "context.token-cost": "pass",
+      "supplychain.poisoning": "pass",
       "concurrency.sessions": "pass",
       "ratelimit.burst": "fail",
     };
