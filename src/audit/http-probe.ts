@@ -75,6 +75,8 @@ export interface HttpProbeOptions {
 
 const KEPT_RESPONSE_HEADERS = /^(content-type|content-length|www-authenticate|access-control-.*|mcp-session-id|mcp-protocol-version|retry-after|x?-?ratelimit-.*|location|allow|vary|connection)$/i;
 const BODY_EXCERPT = 1_500;
+const STREAMED_BODY_BYTES = 256 * 1024;
+const STREAMED_CHUNK_BYTES = 64 * 1024;
 
 export class HttpProbe {
   readonly exchanges: ExchangeEvidence[] = [];
@@ -151,11 +153,15 @@ export class HttpProbe {
     let settled = false;
     let timer: NodeJS.Timeout | undefined;
     let onAbort: (() => void) | undefined;
+    let req: http.ClientRequest | undefined;
+    let uploaded = request.body === undefined;
     const finish = (r: Omit<ProbeResponse, "ms">): void => {
       if (settled) return;
       settled = true;
       clearTimeout(timer);
       if (onAbort) this.options.signal.removeEventListener("abort", onAbort);
+      // A connection whose request was cut short must not carry another one.
+      if (!uploaded) req?.destroy();
       done({ ...r, ms: Date.now() - started });
     };
     const fail = (error: string, partial?: Partial<ProbeResponse>): void =>
@@ -183,7 +189,7 @@ export class HttpProbe {
       agent: secure ? this.options.budget.httpsAgent : this.options.budget.httpAgent,
     };
     if (secure) reqOptions.servername = url.hostname;
-    const req = (secure ? https : http).request(reqOptions);
+    req = (secure ? https : http).request(reqOptions);
 
     const timeoutMs = request.timeoutMs ?? this.options.requestTimeoutMs;
     timer = setTimeout(() => {
@@ -257,7 +263,30 @@ export class HttpProbe {
         }
       });
     });
-    req.end(request.body);
+    if (request.body === undefined || request.body.length <= STREAMED_BODY_BYTES) {
+      req.end(request.body);
+      uploaded = true;
+      return;
+    }
+    // A large body goes out in chunks, so a server that answers early (413) is heard before the
+    // upload ends; the rest is then not sent.
+    const body = Buffer.from(request.body);
+    const out = req;
+    let offset = 0;
+    const pump = (): void => {
+      while (offset < body.length) {
+        if (gotResponse || out.destroyed) return;
+        const chunk = body.subarray(offset, offset + STREAMED_CHUNK_BYTES);
+        offset += chunk.length;
+        if (!out.write(chunk)) {
+          out.once("drain", pump);
+          return;
+        }
+      }
+      out.end();
+      uploaded = true;
+    };
+    pump();
   }
 
   /** Adds an exchange to the evidence (used directly for the one telling sample of a bulk run). */

@@ -84,7 +84,7 @@ describe("audit of server-everything over Streamable HTTP", () => {
     expect(byId("concurrency.sessions").evidence.data).toMatchObject({ sessions: 10, failedSessions: 0, requests: 30 });
     expect(byId("context.tool-count").evidence.data.tools).toBeGreaterThan(5);
     expect(byId("context.token-cost").evidence.data.tokens).toBeGreaterThan(500);
-    expect(byId("robustness.oversized-body").evidence.data).toMatchObject({ status: 413 });
+    expect(byId("robustness.oversized-body").summary).toMatch(/^a 8\.0 MiB body was refused(?: with 413|: the server closed the connection while the request was being sent|: connection reset by the server)$/);
   });
 });
 
