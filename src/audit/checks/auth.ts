@@ -40,7 +40,7 @@ export const required: AuditCheck = {
     severity: "critical",
     checklist: [2],
     description: "An `initialize` without any token is refused with 401 and a Bearer challenge.",
-    fix: "Require a bearer token on the MCP endpoint (OAuth 2.1 resource server or static tokens); `sapper serve` with `auth` configured does this in front of any server.",
+    fix: "Require a bearer token on the MCP endpoint (an OAuth 2.1 resource server or static tokens), in the server or in the gateway in front of it.",
   },
   async run(ctx): Promise<CheckOutcome> {
     if (!reachableOverMcp(ctx)) return { status: "skip", summary: AUTH_CHECKLIST_SKIP };
@@ -244,7 +244,7 @@ export const tokenInQuery: AuditCheck = {
     severity: "high",
     checklist: [5],
     description: "A valid token sent as ?access_token=… (instead of the Authorization header) is not accepted; query strings end up in logs and browser history.",
-    fix: "Accept tokens only in the Authorization header (the MCP authorization spec forbids them in the URI); `sapper serve` rejects query-string tokens before anything else.",
+    fix: "Accept tokens only in the Authorization header (the MCP authorization spec forbids them in the URI) and refuse requests that carry one in the query string.",
   },
   async run(ctx): Promise<CheckOutcome> {
     if (!reachableOverMcp(ctx)) return { status: "skip", summary: AUTH_CHECKLIST_SKIP };

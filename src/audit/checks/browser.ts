@@ -84,7 +84,7 @@ export const cors: AuditCheck = {
     severity: "medium",
     checklist: [7],
     description: "Neither a CORS preflight nor a request from a foreign origin gets Access-Control-Allow-Origin `*`, `null` or the foreign origin echoed back.",
-    fix: "Allow only the browser origins that must call the endpoint (never `*` on an endpoint without auth, never reflect arbitrary origins); `sapper serve` sends no CORS headers unless server.allowedOrigins lists origins.",
+    fix: "Allow only the browser origins that must call the endpoint: never `*` on an endpoint without auth, never an arbitrary origin reflected back.",
   },
   async run(ctx): Promise<CheckOutcome> {
     const skip = precondition(ctx);

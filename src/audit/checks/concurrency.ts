@@ -28,7 +28,7 @@ export const sessions: AuditCheck = {
     severity: "high",
     checklist: [13],
     description: "K concurrent clients (--concurrency, default 20) each complete initialize, tools/list and a harmless call (ping, or the --call tool).",
-    fix: "Remove per-process bottlenecks (one shared stdio child, global locks), queue with back-pressure instead of failing, and scale replicas without sticky sessions (`sapper serve` with a shared session store).",
+    fix: "Remove per-process bottlenecks (one shared stdio child, global locks), queue with back-pressure instead of failing, and scale out with replicas that share session state instead of sticky sessions.",
   },
   weight: "load",
   async run(ctx): Promise<CheckOutcome> {

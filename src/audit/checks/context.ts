@@ -18,7 +18,7 @@ export const toolCount: AuditCheck = {
     severity: "medium",
     checklist: [14],
     description: `At most ${TOOL_COUNT_REFERENCE} tools (warn above, fail above ${TOOL_COUNT_LIMIT}, a common client limit).`,
-    fix: "Expose only the tools a use case needs (tool filters per upstream or tenant), or a tool-search mode that reveals tools on demand (`sapper serve` search mode).",
+    fix: "Expose only the tools a use case needs (tool filters per upstream or tenant), or a tool-search mode that reveals tools on demand.",
   },
   async run(ctx): Promise<CheckOutcome> {
     const defs = await listDefinitions(ctx);

@@ -32,7 +32,7 @@ export const burst: AuditCheck = {
     severity: "high",
     checklist: [12],
     description: "A bounded burst of harmless requests (--burst, default 50) meets at least one 429 with Retry-After.",
-    fix: "Rate-limit per principal (and per tenant and tool) and answer 429 with Retry-After; `sapper serve` has `limits` for this.",
+    fix: "Rate-limit per principal (and per tenant and tool), in the server or the gateway in front of it, and answer 429 with Retry-After.",
   },
   weight: "load",
   async run(ctx): Promise<CheckOutcome> {

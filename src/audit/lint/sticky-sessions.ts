@@ -16,7 +16,7 @@ export const stickySessions: LintRule = {
     severity: "info",
     checklist: [13],
     description: "Load balancer configs do not pin clients to replicas (ip_hash, sessionAffinity: ClientIP, affinity cookies).",
-    fix: "Behind `sapper serve` with a shared session store (Redis), remove ip_hash / sessionAffinity: any replica serves any session. Keep affinity only for servers that hold sessions in one process.",
+    fix: "When sessions live in a store shared by all replicas (Sapper's design), remove ip_hash / sessionAffinity: any replica serves any session. Keep affinity only for servers that hold sessions in one process.",
   },
   appliesTo: "load balancer configuration (nginx, Service, Ingress, traefik labels)",
   run(repo) {
