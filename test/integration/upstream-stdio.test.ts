@@ -142,7 +142,7 @@ describe("stdio upstream: requests", () => {
     expect(err.kind).toBe("timeout");
     expect(err.rpcCode).toBe(-32003);
     expect(err.message).toContain('SAPPER_UPSTREAM_TIMEOUT: upstream "fx" did not answer tools/call within 300 ms');
-    const observed = JSON.parse(textOf(await call(upstream, "cancellations"))) as { reason: string }[];
+    const observed = JSON.parse(textOf(await call(upstream, "cancellations", {}, { timeoutMs: 10_000 }))) as { reason: string }[];
     expect(observed).toEqual([expect.objectContaining({ reason: "timed out after 300 ms" })]);
   });
 
@@ -154,13 +154,13 @@ describe("stdio upstream: requests", () => {
   });
 
   it("keeps a call alive while progress arrives, even past its timeout", async () => {
-    const { upstream } = await startFixture({ timeoutMs: 250 });
+    const { upstream } = await startFixture({ timeoutMs: 600 });
     const result = await upstream.request(
       "tools/call",
-      { name: "steps", arguments: { label: "long", steps: 6, stepMs: 100 }, _meta: { progressToken: "p" } },
+      { name: "steps", arguments: { label: "long", steps: 12, stepMs: 100 }, _meta: { progressToken: "p" } },
       { sessionId: SESSION },
     );
-    expect(textOf(result)).toBe("long done after 6 steps");
+    expect(textOf(result)).toBe("long done after 12 steps");
   });
 
   it("sends notifications/cancelled upstream when the caller aborts, and rejects with kind cancelled", async () => {
@@ -179,7 +179,7 @@ describe("stdio upstream: requests", () => {
     const held = [0, 1, 2].map(() => call(upstream, "hang", {}, { signal: controller.signal }).catch((e: unknown) => e));
     const t0 = Date.now();
     const err = await failureOf(call(upstream, "echo", { text: "one too many" }));
-    expect(Date.now() - t0).toBeLessThan(100);
+    expect(Date.now() - t0).toBeLessThan(500);
     expect(err.kind).toBe("overloaded");
     expect(err.rpcCode).toBe(-32002);
     expect(err.message).toContain('upstream "fx" is overloaded: 2 requests are already waiting (maxQueue)');
