@@ -61,6 +61,11 @@ export function sessionFor(discovery: Discovery, probe: HttpProbe, options: Sess
   }
 }
 
+/** The request that opens a conversation on this transport, as named in summaries. */
+export function handshake(discovery: Discovery): string {
+  return discovery.session === "streamable-http-modern" ? "server/discover" : "initialize";
+}
+
 /** True when the verdict gives a transport checks can talk MCP over. */
 export function canTalk(discovery: Discovery): boolean {
   return discovery.verdict === "streamable-http" || discovery.verdict === "streamable-http-modern" || discovery.verdict === "legacy-sse";
@@ -98,19 +103,17 @@ export async function discover(probe: HttpProbe, url: URL, token: string | undef
       challenge,
     };
   }
-  const modern = await probeModern(probe, url, token);
-  if (modern) {
-    const ms = new ModernSession(probe, url, { token });
-    await ms.initialize();
-    const out: Discovery = {
+  const ms = new ModernSession(probe, url, { token });
+  await ms.initialize();
+  if (ms.discover && ms.initializeResult) {
+    return {
       ...base,
       session: "streamable-http-modern",
       verdict: "streamable-http-modern",
-      reason: "initialize was refused but server/discover answered: the server speaks only the stateless 2026 revision",
-      modern,
+      reason: `initialize was refused (HTTP ${first.status}) but server/discover answered: the server speaks only the stateless 2026 revision`,
+      modern: ms.discover,
+      initialize: ms.initializeResult,
     };
-    if (ms.initializeResult) out.initialize = ms.initializeResult;
-    return out;
   }
 
   for (const candidate of legacyCandidates(url)) {

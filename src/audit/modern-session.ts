@@ -5,6 +5,7 @@ import {
   CLIENT_CAPABILITIES_META_KEY,
   CLIENT_INFO_META_KEY,
   PROTOCOL_VERSION_META_KEY,
+  SERVER_INFO_META_KEY,
   type InitializeResult,
 } from "@modelcontextprotocol/client";
 import type { HttpProbe } from "./http-probe.js";
@@ -27,7 +28,9 @@ export function parseDiscoverResult(result: unknown): DiscoverResult | undefined
     supportedVersions: r.supportedVersions as string[],
     capabilities: typeof r.capabilities === "object" && r.capabilities !== null ? (r.capabilities as Record<string, unknown>) : {},
   };
-  const info = r.serverInfo as { name?: unknown; version?: unknown } | undefined;
+  // 2026 results carry serverInfo in _meta; accept a top-level one too.
+  const meta = typeof r._meta === "object" && r._meta !== null ? (r._meta as Record<string, unknown>) : {};
+  const info = (meta[SERVER_INFO_META_KEY] ?? r.serverInfo) as { name?: unknown; version?: unknown } | undefined;
   if (info && typeof info.name === "string") out.serverInfo = { name: info.name, version: typeof info.version === "string" ? info.version : "" };
   if (typeof r.instructions === "string") out.instructions = r.instructions;
   return out;

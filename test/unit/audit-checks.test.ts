@@ -4,6 +4,7 @@ import type { AuditCheck, AuditOptions } from "../../src/audit/audit-check.js";
 import type { CheckResult, Status } from "../../src/audit/check.js";
 import { defaultAuditOptions, runAudit, selectChecks } from "../../src/audit/run-audit.js";
 import { startFixtureServer, type FixtureOptions, type FixtureServer } from "../fixtures/audit/configurable-mcp-server.js";
+import { startModernOnlyServer } from "../fixtures/audit/modern-only-server.js";
 
 const TOKEN_A = "token-alice-0123456789abcdef";
 const TOKEN_B = "token-bob-fedcba9876543210";
@@ -112,6 +113,32 @@ describe("remote checks against a configurable server", () => {
     const burst = results.get("ratelimit.burst")!;
     expect(burst.evidence.data.sent).toBe(30);
     expect(burst.evidence.data.limited).toBe(0);
+  });
+
+  it("audits a server that speaks only the stateless 2026 revision through server/discover", async () => {
+    const modern = await startModernOnlyServer();
+    try {
+      const report = await runAudit(defaultAuditOptions(new URL(modern.url), { burst: 10, concurrency: 3, oversizedBodyBytes: 5 * 1024 * 1024 }));
+      const s = Object.fromEntries(report.results.map((r) => [r.id, r.status]));
+      expect(s).toMatchObject({
+        "transport.streamable-http": "pass",
+        "transport.protocol-version": "pass",
+        "auth.required": "fail",
+        "session.unknown-id": "skip",
+        "session.id-entropy": "skip",
+        "robustness.malformed-json": "pass",
+        "context.tool-count": "pass",
+        "concurrency.sessions": "pass",
+      });
+      expect(report.facts).toMatchObject({ transport: "streamable-http-modern", server: "modern-fixture 1.0.0", protocolVersion: "2026-07-28", modernVersions: ["2026-07-28"] });
+      expect(report.results.find((r) => r.id === "auth.required")!.summary).toMatch(/^server\/discover without any token succeeded/);
+      const transport = report.results.find((r) => r.id === "transport.streamable-http")!;
+      expect(transport.evidence.exchanges.map((e) => e.response?.status)).toEqual([400, 200]);
+      expect(transport.evidence.exchanges[1]!.request.headers["mcp-method"]).toBe("server/discover");
+      expect(report.results.find((r) => r.id === "context.tool-count")!.evidence.data.tools).toBe(1);
+    } finally {
+      await modern.close();
+    }
   });
 
   it("fails token-in-query when a token in ?access_token= is accepted", async () => {

@@ -4,7 +4,7 @@
 import { randomBytes } from "node:crypto";
 import { OAuthProtectedResourceMetadataSchema } from "@modelcontextprotocol/core";
 import { isLoopbackHost, type AuditCheck, type AuditContext, type CheckOutcome } from "../audit-check.js";
-import { canTalk } from "../discovery.js";
+import { canTalk, handshake } from "../discovery.js";
 import type { ProbeResponse } from "../http-probe.js";
 import { parseChallenge } from "../www-authenticate.js";
 
@@ -50,14 +50,14 @@ export const required: AuditCheck = {
     if (response.status !== undefined) data.status = response.status;
     if (accepted) {
       const where = isLoopbackHost(ctx.options.url.hostname) ? " (on loopback; any local process or web page can use it)" : "";
-      return { status: "fail", summary: `initialize without any token succeeded (HTTP ${response.status})${where}`, data };
+      return { status: "fail", summary: `${handshake(ctx.discovery)} without any token succeeded (HTTP ${response.status})${where}`, data };
     }
     if (response.status === 401) {
       if (!www) return { status: "warn", summary: "HTTP 401 without WWW-Authenticate: clients cannot discover how to authenticate", data };
-      return { status: "pass", summary: `initialize without a token was refused: HTTP 401, WWW-Authenticate: ${parseChallenge(www)?.scheme ?? www}`, data };
+      return { status: "pass", summary: `${handshake(ctx.discovery)} without a token was refused: HTTP 401, WWW-Authenticate: ${parseChallenge(www)?.scheme ?? www}`, data };
     }
     if (response.status === 403) return { status: "warn", summary: "refused with 403; a missing token should get 401 with a WWW-Authenticate challenge", data };
-    return { status: "warn", summary: `initialize without a token got HTTP ${response.status ?? "no answer"}, not a 401 challenge`, data };
+    return { status: "warn", summary: `${handshake(ctx.discovery)} without a token got HTTP ${response.status ?? "no answer"}, not a 401 challenge`, data };
   },
 };
 

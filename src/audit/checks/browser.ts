@@ -2,7 +2,7 @@
 // refused, a DNS-rebinding request (foreign Host and Origin) must be refused, and CORS must not open
 // the endpoint to every origin.
 import type { AuditCheck, CheckOutcome, AuditContext } from "../audit-check.js";
-import { canTalk } from "../discovery.js";
+import { canTalk, handshake } from "../discovery.js";
 import type { ProbeResponse } from "../http-probe.js";
 import { unauthenticated } from "./auth.js";
 
@@ -49,8 +49,8 @@ export const origin: AuditCheck = {
     if (skip) return { status: "skip", summary: skip };
     const { accepted, response } = await hostileOrigin(ctx);
     const data = { origin: HOSTILE_ORIGIN, status: response.status ?? 0 };
-    if (accepted) return { status: "fail", summary: `initialize with Origin: ${HOSTILE_ORIGIN} was accepted (${refusal(response)}): any web page can drive this server`, data };
-    return { status: "pass", summary: `initialize with Origin: ${HOSTILE_ORIGIN} was refused (${refusal(response)})`, data };
+    if (accepted) return { status: "fail", summary: `${handshake(ctx.discovery)} with Origin: ${HOSTILE_ORIGIN} was accepted (${refusal(response)}): any web page can drive this server`, data };
+    return { status: "pass", summary: `${handshake(ctx.discovery)} with Origin: ${HOSTILE_ORIGIN} was refused (${refusal(response)})`, data };
   },
 };
 
@@ -71,8 +71,8 @@ export const dnsRebinding: AuditCheck = {
     const host = `${REBINDING_HOST}${port}`;
     const { accepted, response } = await hostileAttempt(ctx, { host, origin: `http://${host}` });
     const data = { host, status: response.status ?? 0 };
-    if (accepted) return { status: "fail", summary: `initialize with Host: ${host} and a matching Origin was accepted (${refusal(response)}): a DNS-rebinding page can drive this server`, data };
-    return { status: "pass", summary: `initialize with Host: ${host} was refused (${refusal(response)})`, data };
+    if (accepted) return { status: "fail", summary: `${handshake(ctx.discovery)} with Host: ${host} and a matching Origin was accepted (${refusal(response)}): a DNS-rebinding page can drive this server`, data };
+    return { status: "pass", summary: `${handshake(ctx.discovery)} with Host: ${host} was refused (${refusal(response)})`, data };
   },
 };
 

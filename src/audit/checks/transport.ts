@@ -71,7 +71,8 @@ export const protocolVersion: AuditCheck = {
     if (negotiated) data.negotiated = negotiated;
     if (modern.length) data.modernSupportedVersions = modern;
     if (modern.includes(MODERN_PROTOCOL_VERSION)) {
-      return { status: "pass", summary: `server/discover lists ${MODERN_PROTOCOL_VERSION}${negotiated ? `; initialize negotiates ${negotiated}` : ""}`, data, exchanges: discovery.exchanges };
+      const legacyEra = discovery.verdict === "streamable-http" && negotiated ? `; initialize negotiates ${negotiated} with 2025-era clients` : "";
+      return { status: "pass", summary: `server/discover lists ${MODERN_PROTOCOL_VERSION}${legacyEra}`, data, exchanges: discovery.exchanges };
     }
     if (!negotiated) return { status: "skip", summary: "no initialize answer to read a protocol version from", exchanges: discovery.exchanges };
     const ex = discovery.exchanges.slice(0, 1);
