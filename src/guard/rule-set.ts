@@ -80,25 +80,49 @@ interface CompiledRuleBase {
   gate: Gate | undefined;
 }
 
-/** The words (lower case, split on anything but a-z and 0-9) and lower-cased text of a definition. */
-export interface GateInput {
-  words: ReadonlySet<string>;
-  lower: string;
-}
+const NON_WORD = /[^a-z0-9]+/;
 
-export type Gate = (input: GateInput) => boolean;
+/** Which gate groups a definition satisfies (index = group id). */
+export type GateState = Uint8Array;
 
-function compileGate(alternatives: string[][][]): Gate {
-  const compiled = alternatives.map((groups) =>
-    groups.map((group) => ({
-      words: group.filter((w) => !w.startsWith("=")).map((w) => w.toLowerCase()),
-      substrings: group.filter((w) => w.startsWith("=")).map((w) => w.slice(1).toLowerCase()),
-    })),
-  );
-  return ({ words, lower }) =>
-    compiled.some((groups) =>
-      groups.every((g) => g.words.some((w) => words.has(w)) || g.substrings.some((sub) => lower.includes(sub))),
+export type Gate = (state: GateState) => boolean;
+
+/** All gate groups of a rule set, indexed by word, so a definition's words are looked up once. */
+export class GateIndex {
+  private readonly byWord = new Map<string, number[]>();
+  private readonly bySubstring: Array<[string, number]> = [];
+  private size = 0;
+
+  /** Registers a rule's gate; returns it as a test over a GateState. */
+  add(alternatives: string[][][]): Gate {
+    const compiled = alternatives.map((groups) =>
+      groups.map((group) => {
+        const id = this.size++;
+        for (const item of group) {
+          if (item.startsWith("=")) this.bySubstring.push([item.slice(1).toLowerCase(), id]);
+          else {
+            const w = item.toLowerCase();
+            const ids = this.byWord.get(w);
+            if (ids) ids.push(id);
+            else this.byWord.set(w, [id]);
+          }
+        }
+        return id;
+      }),
     );
+    return (state) => compiled.some((ids) => ids.every((id) => state[id] === 1));
+  }
+
+  /** Looks up each word of the lower-cased text once; substrings only for groups still unsatisfied. */
+  evaluate(lower: string): GateState {
+    const state = new Uint8Array(this.size);
+    for (const w of lower.split(NON_WORD)) {
+      const ids = this.byWord.get(w);
+      if (ids) for (const id of ids) state[id] = 1;
+    }
+    for (const [sub, id] of this.bySubstring) if (state[id] === 0 && lower.includes(sub)) state[id] = 1;
+    return state;
+  }
 }
 
 export interface CompiledRegexRule extends CompiledRuleBase {
@@ -124,6 +148,7 @@ export interface RuleSet {
   confusables: ReadonlyMap<string, string>;
   foreignAlways: ReadonlySet<string>;
   foreignNever: ReadonlySet<string>;
+  gates: GateIndex;
 }
 
 function expandMacros(pattern: string, macros: Record<string, string>, ruleId: string): string {
@@ -142,6 +167,7 @@ function expandMacros(pattern: string, macros: Record<string, string>, ruleId: s
 
 export function compileRuleSet(file: RuleFile): RuleSet {
   const seen = new Set<string>();
+  const gates = new GateIndex();
   const rules = file.rules.map((r): CompiledRule => {
     if (seen.has(r.id)) throw new SapperError("SAPPER_RULES_INVALID", `rule id ${r.id} is used twice`);
     seen.add(r.id);
@@ -152,7 +178,7 @@ export function compileRuleSet(file: RuleFile): RuleSet {
       message: r.message,
       roles: new Set(r.targets),
       argumentsOnly: r.argumentsOnly,
-      gate: r.requires ? compileGate(r.requires) : undefined,
+      gate: r.requires ? gates.add(r.requires) : undefined,
     };
     if (r.kind === "regex") {
       let regex: RegExp;
@@ -173,6 +199,7 @@ export function compileRuleSet(file: RuleFile): RuleSet {
     confusables: new Map(Object.entries(file.confusables)),
     foreignAlways: new Set(file.foreignToolWords.always),
     foreignNever: new Set(file.foreignToolWords.never),
+    gates,
   };
 }
 

@@ -4,7 +4,7 @@
 // few channels so each rule runs once per definition, and cheap word gates skip rules that cannot
 // match.
 import { collectText, definitionLabel, listDefinitions, type DefinitionRef, type TextUnit } from "./definition-text.js";
-import { loadRuleSet, type CompiledDetectorRule, type CompiledRegexRule, type CompiledRule, type Family, type GateInput, type RuleSet } from "./rule-set.js";
+import { loadRuleSet, type CompiledDetectorRule, type CompiledRegexRule, type CompiledRule, type Family, type RuleSet } from "./rule-set.js";
 import type { Severity } from "./severity.js";
 import { charClasses, visible, type DetectorContext } from "./text-detectors.js";
 import type { UpstreamDefinitions } from "./tool-guard.js";
@@ -49,7 +49,7 @@ export interface OwnNames {
 
 const EXCERPT_CHARS = 120;
 const SEPARATOR = "\n\n";
-const WORD = /[a-z0-9]+/g;
+const LONG_TOKEN = /[a-z0-9]{12,}/g;
 
 type ChannelName = "prose" | "proseArgs" | "key" | "keyArgs" | "name";
 
@@ -111,7 +111,7 @@ export function createScanner(options: ScannerOptions = {}): Scanner {
     };
 
     const lower = units.map((u) => u.text).join("\n").toLowerCase();
-    const gateInput: GateInput = { words: new Set(lower.match(WORD)), lower };
+    const gateState = ruleSet.gates.evaluate(lower);
     const channels = new Map<ChannelName, Channel>();
     const channel = (name: ChannelName): Channel => {
       let c = channels.get(name);
@@ -123,7 +123,7 @@ export function createScanner(options: ScannerOptions = {}): Scanner {
     };
 
     for (const rule of regexRules) {
-      if (rule.gate && !rule.gate(gateInput)) continue;
+      if (rule.gate && !rule.gate(gateState)) continue;
       for (const name of channelsFor(rule)) {
         const c = channel(name);
         if (c.units.length === 0) continue;
@@ -146,7 +146,7 @@ export function createScanner(options: ScannerOptions = {}): Scanner {
         if (!rule.roles.has(unit.role) || (rule.argumentsOnly && !unit.inArguments)) continue;
         if ((rule.needs & classes) !== rule.needs) continue;
         if (rule.kind === "base64" || rule.kind === "hex") {
-          longMixedToken ??= hasLongMixedToken(gateInput.words);
+          longMixedToken ??= hasLongMixedToken(lower);
           if (!longMixedToken) continue;
         }
         for (const hit of rule.detect(unit.text, rule.params, detectorCtx)) {
@@ -222,9 +222,9 @@ function unitAt(starts: number[], offset: number): number {
   return lo;
 }
 
-/** Encoded blobs show up as long tokens mixing letters and digits; plain language has none. */
-function hasLongMixedToken(words: ReadonlySet<string>): boolean {
-  for (const w of words) if (w.length >= 12 && /\d/.test(w) && /[a-z]/.test(w)) return true;
+/** Encoded blobs show up as long runs mixing letters and digits; plain language has none. */
+function hasLongMixedToken(lower: string): boolean {
+  for (const m of lower.matchAll(LONG_TOKEN)) if (/\d/.test(m[0]) && /[a-z]/.test(m[0])) return true;
   return false;
 }
 

@@ -395,19 +395,22 @@ const length: Detector = (text, params) => {
   return text.length > max ? [{ start: max, end: text.length, detail: `${text.length} characters (limit ${max})` }] : [];
 };
 
-const PADDING = /(?:[ \t\u00A0\u2000-\u200A\u3000]*\r?\n){12,}|[ \t\u00A0\u2000-\u200A\u3000]{120,}/g;
+// Twelve or more blank lines, or 120 blank characters in a row. Each alternative starts with a
+// literal so the engine can skip ahead; a cheap check runs first.
+const PADDING = /\n(?:[ \t\u00A0\u2000-\u200A\u3000]*\r?\n){11,}|(?:  |\t|\u00A0|[\u2000-\u200A\u3000])[ \t\u00A0\u2000-\u200A\u3000]{118,}/g;
+const MAYBE_PADDING = /\n[ \t]*\r?\n[ \t]*\r?\n[ \t]*\r?\n|[ \t\u00A0]{16}|[\u2000-\u200A\u3000]/;
 
 const padding: Detector = (text) =>
-  text.length < 24 || (text.length < 120 && !text.includes("\n\n"))
+  text.length < 24 || !MAYBE_PADDING.test(text)
     ? []
     : [...text.matchAll(PADDING)]
-    .filter((m) => /\S/.test(text.slice(m.index + m[0].length)))
-    .map((m) => {
-      const lines = (m[0].match(/\n/g) ?? []).length;
-      const what = lines > 0 ? `${lines} blank lines` : `${m[0].length} blank characters`;
-      const after = text.slice(m.index + m[0].length).trim();
-      return { start: m.index, end: m.index + m[0].length, detail: `${what} push ${quote(after)} out of view`, decoded: after };
-    });
+        .filter((m) => /\S/.test(text.slice(m.index + m[0].length)))
+        .map((m) => {
+          const lines = (m[0].match(/\n/g) ?? []).length;
+          const what = lines > 0 ? `${lines} blank lines` : `${m[0].length} blank characters`;
+          const after = text.slice(m.index + m[0].length).trim();
+          return { start: m.index, end: m.index + m[0].length, detail: `${what} push ${quote(after)} out of view`, decoded: after };
+        });
 
 export const DETECTORS = {
   "unicode-tags": unicodeTags,
