@@ -4,11 +4,9 @@ import type { Prompt, Resource, ResourceTemplateType as ResourceTemplate, Tool }
 import { UriTemplate } from "@modelcontextprotocol/server";
 import type { ToolGuard } from "../guard/tool-guard.js";
 import type { Logger } from "../telemetry/logger.js";
-import type { Upstream } from "../upstream/upstream.js";
+import { CATALOG_SESSION_ID, type Upstream } from "../upstream/upstream.js";
 import { compileNameFilter, type NameFilter } from "./name-filter.js";
 
-/** The gateway-internal session id used for catalog calls. */
-export const CATALOG_SESSION = "sapper:catalog";
 const MAX_PAGES = 1_000;
 
 export interface CatalogUpstream {
@@ -195,7 +193,7 @@ export class Catalog {
     const items: T[] = [];
     let cursor: string | undefined;
     for (let page = 0; page < MAX_PAGES; page++) {
-      const result = await upstream.request(method, cursor ? { cursor } : undefined, { sessionId: CATALOG_SESSION });
+      const result = await upstream.request(method, cursor ? { cursor } : undefined, { sessionId: CATALOG_SESSION_ID });
       const got = result[key];
       if (Array.isArray(got)) items.push(...(got as T[]));
       const next = result.nextCursor;

@@ -86,6 +86,14 @@ export class Gateway implements McpApplication {
     this.o.logger.debug({ upstream, method: notification.method }, "upstream notification belongs to no single session; not delivered");
   }
 
+  /** A server→client request an upstream made outside any call, on a connection of one session. */
+  async onUpstreamRequest(request: JSONRPCRequest, sessionId: string): Promise<Result> {
+    const session = await this.o.sessions.get(sessionId);
+    if (!session) throw new RpcError(RpcCodes.sessionNotFound, "The session this request belongs to has ended");
+    checkClientCapability(session, request.method);
+    return this.messenger!.request(sessionId, request.method, request.params as Record<string, unknown> | undefined);
+  }
+
   // ---- McpApplication ------------------------------------------------------------------------
 
   initialize(_params: InitializeRequestParams): Omit<InitializeResult, "protocolVersion"> {
@@ -250,10 +258,7 @@ export class Gateway implements McpApplication {
         ctx.notify(n);
       },
       onRequest: (r) => {
-        const needed = CLIENT_CAPABILITY_FOR[r.method];
-        if (needed && !ctx.session.clientCapabilities[needed]) {
-          throw new RpcError(RpcCodes.methodNotFound, `The client did not declare the ${needed} capability`);
-        }
+        checkClientCapability(ctx.session, r.method);
         return ctx.request(r.method, r.params as Record<string, unknown> | undefined);
       },
     };
@@ -269,6 +274,13 @@ export class Gateway implements McpApplication {
       }
       throw err;
     }
+  }
+}
+
+function checkClientCapability(session: SessionRecord, method: string): void {
+  const needed = CLIENT_CAPABILITY_FOR[method];
+  if (needed && !session.clientCapabilities[needed]) {
+    throw new RpcError(RpcCodes.methodNotFound, `The client did not declare the ${needed} capability`);
   }
 }
 

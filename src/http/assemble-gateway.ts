@@ -8,6 +8,7 @@ import { allowAllGuard, type ToolGuard } from "../guard/tool-guard.js";
 import { LegacySseHandler } from "../mcp/legacy-sse-handler.js";
 import { RequestRunner } from "../mcp/request-runner.js";
 import { SessionLifecycle } from "../mcp/session-lifecycle.js";
+import { BusMessenger } from "../mcp/session-messenger.js";
 import { StreamableHttpHandler } from "../mcp/streamable-http-handler.js";
 import { MemoryBus } from "../session/bus.js";
 import { MemoryEventLog } from "../session/memory-event-log.js";
@@ -51,6 +52,7 @@ export async function startGateway(config: SapperConfig, options: AssembleOption
         listChanged: (kind) => void gateway?.onListChanged(name, kind),
         resourceUpdated: (uri) => gateway?.onResourceUpdated(uri),
         notification: (n, sessionId) => gateway?.onUpstreamNotification(name, n, sessionId),
+        request: (r, sessionId) => gateway!.onUpstreamRequest(r, sessionId),
         stateChanged: (ready) => {
           // A restarted server may come back with other definitions: reload them before use.
           if (ready && started) void gateway?.onUpstreamRestarted(name);
@@ -97,9 +99,9 @@ export async function startGateway(config: SapperConfig, options: AssembleOption
     maxJsonDepth: server.maxJsonDepth,
     keepAliveMs: server.keepAliveMs,
   });
-  gateway.connect(handler);
+  gateway.connect(new BusMessenger(bus, runner, lifecycle, server.requestTimeoutMs));
   const legacy = server.legacySse.enabled
-    ? new LegacySseHandler({ lifecycle, runner, logger, messagesPath: server.legacySse.messagesPath, maxJsonDepth: server.maxJsonDepth, keepAliveMs: server.keepAliveMs })
+    ? new LegacySseHandler({ lifecycle, runner, bus, logger, messagesPath: server.legacySse.messagesPath, maxJsonDepth: server.maxJsonDepth, keepAliveMs: server.keepAliveMs })
     : undefined;
 
   const host = server.host ?? defaultBindHost();

@@ -4,6 +4,7 @@
 import { randomBytes } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { InitializeRequestParams, JSONRPCMessage, JSONRPCRequest } from "@modelcontextprotocol/server";
+import type { Bus } from "../session/bus.js";
 import type { Logger } from "../telemetry/logger.js";
 import type { SessionRecord } from "../session/session-store.js";
 import { parseBody } from "./parse-body.js";
@@ -11,11 +12,13 @@ import { LEGACY_SSE_VERSIONS } from "./protocol-versions.js";
 import type { MessageSink, RequestRunner } from "./request-runner.js";
 import { HttpProtocolError, RpcCodes } from "./rpc-error.js";
 import type { CallerIdentity, SessionLifecycle } from "./session-lifecycle.js";
+import { BROADCAST_CHANNEL, sessionChannel } from "./session-messenger.js";
 import { SseWriter } from "./sse-writer.js";
 
 export interface LegacySseOptions {
   lifecycle: SessionLifecycle;
   runner: RequestRunner;
+  bus: Bus;
   logger: Logger;
   messagesPath: string;
   maxJsonDepth: number;
@@ -27,6 +30,7 @@ interface LegacyStream {
   /** Set once the client's initialize arrived; until then only initialize is accepted. */
   session: SessionRecord | undefined;
   caller: CallerIdentity;
+  unsubscribe: (() => void) | undefined;
 }
 
 export class LegacySseHandler {
@@ -35,15 +39,20 @@ export class LegacySseHandler {
   /** Session id -> connection id, so that a session ended elsewhere (expiry) closes its stream. */
   private readonly bySession = new Map<string, string>();
 
+  private readonly unsubscribeBroadcast: () => void;
+
   constructor(private readonly o: LegacySseOptions) {
     o.lifecycle.onEnd((sessionId) => this.streams.get(this.bySession.get(sessionId) ?? "")?.writer.end());
+    this.unsubscribeBroadcast = o.bus.subscribe(BROADCAST_CHANNEL, (payload) => {
+      for (const stream of this.streams.values()) if (stream.session) this.send(stream, payload as JSONRPCMessage);
+    });
   }
 
   /** GET: open the stream; the endpoint event carries the id that every POST must quote. */
   async open(res: ServerResponse, caller: CallerIdentity): Promise<void> {
     const id = randomBytes(24).toString("base64url");
     const writer = new SseWriter(res, {}, this.o.keepAliveMs, () => void this.closed(id));
-    this.streams.set(id, { writer, session: undefined, caller });
+    this.streams.set(id, { writer, session: undefined, caller, unsubscribe: undefined });
     writer.named("endpoint", `${this.o.messagesPath}?sessionId=${id}`);
     this.o.logger.info({ transport: "sse" }, "legacy SSE stream opened");
   }
@@ -92,6 +101,8 @@ export class LegacySseHandler {
       const { record, result } = await this.o.lifecycle.start((msg.params ?? {}) as InitializeRequestParams, stream.caller, "sse", LEGACY_SSE_VERSIONS);
       stream.session = record;
       this.bySession.set(record.id, connectionId);
+      // Messages for the session outside its requests (notifications, server→client requests).
+      stream.unsubscribe = this.o.bus.subscribe(sessionChannel(record.id), (payload) => this.send(stream, payload as JSONRPCMessage));
       this.send(stream, { jsonrpc: "2.0", id: msg.id, result });
     } catch (err) {
       const e = err instanceof HttpProtocolError ? err : new HttpProtocolError(500, RpcCodes.internalError, (err as Error).message);
@@ -106,6 +117,7 @@ export class LegacySseHandler {
   private async closed(connectionId: string): Promise<void> {
     const stream = this.streams.get(connectionId);
     this.streams.delete(connectionId);
+    stream?.unsubscribe?.();
     if (!stream?.session) return;
     this.bySession.delete(stream.session.id);
     await this.o.lifecycle.end(stream.session, "stream closed");
@@ -114,5 +126,6 @@ export class LegacySseHandler {
   /** Ends every legacy stream (shutdown). */
   closeAll(): void {
     for (const s of this.streams.values()) s.writer.end();
+    this.unsubscribeBroadcast();
   }
 }

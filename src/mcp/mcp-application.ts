@@ -36,4 +36,6 @@ export interface SessionMessenger {
   sendToSession(sessionId: string, notification: JSONRPCNotification): void;
   /** Delivers a notification to every open session (list_changed). */
   broadcast(notification: JSONRPCNotification): void;
+  /** Sends a server→client request outside any client request, on the session's stream; resolves with the client's result. */
+  request(sessionId: string, method: string, params?: Record<string, unknown>): Promise<Result>;
 }

@@ -112,7 +112,8 @@ export class RequestRunner {
     for (const sessionId of [...this.inFlight.keys()]) this.abortSession(sessionId, reason);
   }
 
-  private requestClient(session: SessionRecord, sink: MessageSink, method: string, params: Record<string, unknown> | undefined, signal: AbortSignal): Promise<Result> {
+  /** Sends a server→client request through a sink and waits for the client's answer (or the signal). */
+  requestClient(session: SessionRecord, sink: MessageSink, method: string, params: Record<string, unknown> | undefined, signal: AbortSignal): Promise<Result> {
     const id = `sapper-${this.outboundPrefix}-${++this.outboundSeq}`;
     const key = `${session.id}\u0000${id}`;
     return new Promise<Result>((resolve, reject) => {

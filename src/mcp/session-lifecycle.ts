@@ -78,6 +78,11 @@ export class SessionLifecycle {
     return session && session.principal === caller.key ? session : undefined;
   }
 
+  /** The session of an id, for messages the gateway itself sends (no caller to check). */
+  get(id: string): Promise<SessionRecord | undefined> {
+    return this.o.sessions.get(id);
+  }
+
   /** Ends a session on request (DELETE, or the legacy stream closing). */
   async end(session: SessionRecord, why: string): Promise<void> {
     if (await this.o.sessions.delete(session.id)) await this.released(session, why);

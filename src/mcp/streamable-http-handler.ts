@@ -17,12 +17,12 @@ import type { EventLog } from "../session/event-log.js";
 import type { SessionRecord } from "../session/session-store.js";
 import type { Logger } from "../telemetry/logger.js";
 import type { Metrics } from "../telemetry/metrics.js";
-import type { SessionMessenger } from "./mcp-application.js";
 import { parseBody, type ParsedBody } from "./parse-body.js";
 import { allowsBatches, STREAMABLE_HTTP_VERSIONS, wantsPrimingEvent } from "./protocol-versions.js";
 import type { MessageSink, RequestRunner } from "./request-runner.js";
 import { HttpProtocolError, RpcCodes } from "./rpc-error.js";
 import type { CallerIdentity, SessionLifecycle } from "./session-lifecycle.js";
+import { BROADCAST_CHANNEL, sessionChannel } from "./session-messenger.js";
 import { SseWriter } from "./sse-writer.js";
 
 export interface StreamableHttpOptions {
@@ -131,7 +131,7 @@ class ResponseStream implements MessageSink {
   }
 }
 
-export class StreamableHttpHandler implements SessionMessenger {
+export class StreamableHttpHandler {
   readonly events: EventLog;
   readonly logger: Logger;
   private readonly writers = new Map<string, SseWriter>();
@@ -145,21 +145,11 @@ export class StreamableHttpHandler implements SessionMessenger {
     this.events = o.events;
     this.logger = o.logger;
     this.unsubscribers.push(
-      o.bus.subscribe("broadcast", (payload) => {
+      o.bus.subscribe(BROADCAST_CHANNEL, (payload) => {
         for (const sessionId of this.sessionsWithStandalone) this.deliverStandalone(sessionId, payload as JSONRPCMessage);
       }),
     );
     o.lifecycle.onEnd((sessionId) => this.closeStreams(sessionId));
-  }
-
-  // ---- SessionMessenger ------------------------------------------------------------------
-
-  sendToSession(sessionId: string, notification: JSONRPCNotification): void {
-    this.o.bus.publish(`session:${sessionId}`, notification);
-  }
-
-  broadcast(notification: JSONRPCNotification): void {
-    this.o.bus.publish("broadcast", notification);
   }
 
   // ---- HTTP entry points -----------------------------------------------------------------
@@ -296,13 +286,13 @@ export class StreamableHttpHandler implements SessionMessenger {
   private openStandalone(sessionId: string): void {
     if (this.sessionsWithStandalone.has(sessionId)) return;
     this.sessionsWithStandalone.add(sessionId);
-    const unsubscribe = this.o.bus.subscribe(`session:${sessionId}`, (payload) => this.deliverStandalone(sessionId, payload as JSONRPCMessage));
+    const unsubscribe = this.o.bus.subscribe(sessionChannel(sessionId), (payload) => this.deliverStandalone(sessionId, payload as JSONRPCMessage));
     this.standaloneUnsubscribers.set(sessionId, unsubscribe);
   }
 
   /** Messages outside any request go to the session's GET stream, logged so a reconnect replays them. */
   toStandalone(sessionId: string, message: JSONRPCMessage): void {
-    this.o.bus.publish(`session:${sessionId}`, message);
+    this.o.bus.publish(sessionChannel(sessionId), message);
   }
 
   private deliverStandalone(sessionId: string, message: JSONRPCMessage): void {

@@ -9,10 +9,9 @@ import { JsonRpcConnection } from "./json-rpc-connection.js";
 import { secretValues } from "./secret-mask.js";
 import { transportFailure } from "./transport-failure.js";
 import { failureHttpStatus, reasonOf, upstreamFailure } from "./upstream-failure.js";
-import { UpstreamError, type Params, type Result, type Upstream, type UpstreamCallContext, type UpstreamDeps } from "./upstream.js";
+import { CATALOG_SESSION_ID, UpstreamError, type Params, type Result, type Upstream, type UpstreamCallContext, type UpstreamDeps } from "./upstream.js";
 
 /** The session the gateway uses for its own calls (catalog lists); it is opened by start(). */
-export const CATALOG_SESSION_ID = "sapper:catalog";
 
 /** Methods without side effects, which may be repeated on a fresh session after the old one expired. */
 const REPEATABLE_METHODS = new Set(["resources/read", "prompts/get", "completion/complete", "ping"]);

@@ -25,7 +25,7 @@ import { InvalidMessageError } from "./child-process-transport.js";
 import { maskSecrets } from "./secret-mask.js";
 import { transportFailure } from "./transport-failure.js";
 import { upstreamFailure } from "./upstream-failure.js";
-import { UpstreamError, type Params, type Result, type UpstreamCallContext, type UpstreamEventSink } from "./upstream.js";
+import { CATALOG_SESSION_ID, UpstreamError, type Params, type Result, type UpstreamCallContext, type UpstreamEventSink } from "./upstream.js";
 
 const PROTOCOL_VERSION = "2025-11-25";
 const CLIENT_CAPABILITIES = { sampling: {}, elicitation: { form: {}, url: {} }, roots: { listChanged: true } };
@@ -294,6 +294,15 @@ export class JsonRpcConnection {
     const { upstream, logger, metrics } = this.options;
     if (request.method === "ping") return this.reply(request.id, { result: {} });
     const call = this.soleCall();
+    const { sessionId, events } = this.options;
+    // With no call in flight on a connection of one downstream session, the request is that session's.
+    if (this.calls.size === 0 && sessionId !== undefined && sessionId !== CATALOG_SESSION_ID && events.request) {
+      try {
+        return await this.reply(request.id, { result: await events.request(request, sessionId) });
+      } catch (err) {
+        return await this.reply(request.id, { error: rpcErrorOf(err) });
+      }
+    }
     if (!call) {
       metrics.notificationsDropped.inc({ upstream, method: request.method });
       logger.warn({ upstream, method: request.method, inFlight: this.calls.size }, "cannot attribute a server-to-client request to one call; refused");

@@ -4,6 +4,9 @@ import type { Logger } from "../telemetry/logger.js";
 import type { Metrics } from "../telemetry/metrics.js";
 
 export type Result = Record<string, unknown>;
+
+/** The gateway-internal session for its own calls (catalog lists); never a downstream session. */
+export const CATALOG_SESSION_ID = "sapper:catalog";
 export type Params = Record<string, unknown> | undefined;
 
 /** A JSON-RPC error an upstream returned, or one Sapper made for a transport failure. */
@@ -60,6 +63,11 @@ export interface UpstreamEvents {
    * undefined for a shared stdio pool.
    */
   notification(notification: JSONRPCNotification, sessionId: string | undefined): void;
+  /**
+   * A server→client request made while no call is in flight on a connection that belongs to one
+   * downstream session (HTTP upstreams): resolve with that session's client's result.
+   */
+  request(request: JSONRPCRequest, sessionId: string): Promise<Result>;
   /** Readiness changed (connected and initialized, or down). */
   stateChanged(ready: boolean): void;
 }

@@ -2,6 +2,7 @@
 // that caused it, and the client's answer goes back to the upstream.
 import { Client, StreamableHTTPClientTransport } from "@modelcontextprotocol/client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { freePort, startServerProcess } from "../fixtures/upstream-test-kit.js";
 import { startSapper, type StartedSapper } from "../helpers/start-sapper.js";
 
 let sapper: StartedSapper;
@@ -45,6 +46,40 @@ describe("server→client requests", () => {
       expect(JSON.stringify(r.content)).toMatch(/elicitation/i);
     } finally {
       await plain.close();
+    }
+  });
+});
+
+describe("server→client requests outside any call", () => {
+  it("relays roots/list that an HTTP upstream asks for after its session starts, to the session's client", async () => {
+    const everything = await startServerProcess(
+      ["node_modules/@modelcontextprotocol/server-everything/dist/index.js", "streamableHttp"],
+      await freePort(),
+      "/mcp",
+      /listening on port \d+/,
+    );
+    const gw = await startSapper({ config: { upstreams: { everything: { transport: "streamable-http", url: everything.url } } } });
+    const client = new Client({ name: "roots", version: "1" }, { capabilities: { roots: { listChanged: true } } });
+    let asked = 0;
+    client.setRequestHandler("roots/list", async () => {
+      asked++;
+      return { roots: [{ uri: "file:///srv/sapper-root", name: "project" }] };
+    });
+    try {
+      await client.connect(new StreamableHTTPClientTransport(new URL(gw.url)));
+      await client.callTool({ name: "everything__echo", arguments: { message: "open the upstream session" } });
+      const deadline = Date.now() + 10_000;
+      let listed = "";
+      while (Date.now() < deadline && !listed.includes("sapper-root")) {
+        await new Promise((r) => setTimeout(r, 200));
+        listed = JSON.stringify((await client.callTool({ name: "everything__get-roots-list", arguments: {} })).content);
+      }
+      expect(asked).toBeGreaterThanOrEqual(1);
+      expect(listed).toContain("file:///srv/sapper-root");
+    } finally {
+      await client.close();
+      await gw.stop();
+      await everything.stop();
     }
   });
 });

@@ -2,7 +2,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import type { JSONRPCNotification } from "@modelcontextprotocol/server";
 import { isSapperError } from "../../src/errors.js";
-import { CATALOG_SESSION_ID } from "../../src/upstream/http-session-upstream.js";
+import { CATALOG_SESSION_ID } from "../../src/upstream/upstream.js";
 import { SseUpstream } from "../../src/upstream/sse-upstream.js";
 import { UpstreamError } from "../../src/upstream/upstream.js";
 import { everythingServer, freePort, httpSpec, startServerProcess, testDeps, textOf, waitFor, type ServerProcess } from "../fixtures/upstream-test-kit.js";

@@ -2,7 +2,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import type { JSONRPCNotification } from "@modelcontextprotocol/server";
 import { isSapperError } from "../../src/errors.js";
-import { CATALOG_SESSION_ID } from "../../src/upstream/http-session-upstream.js";
+import { CATALOG_SESSION_ID } from "../../src/upstream/upstream.js";
 import { StreamableHttpUpstream } from "../../src/upstream/streamable-http-upstream.js";
 import { UpstreamError } from "../../src/upstream/upstream.js";
 import {
