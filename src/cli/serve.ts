@@ -63,7 +63,7 @@ export function registerServe(program: Command, version: string): void {
       }
       const logger = createLogger(config.logging.level);
       try {
-        const gateway = await startGateway(config, { logger, version });
+        const gateway = await startGateway(config, { logger, version, configPath: flags.config });
         logger.info({ url: gateway.url, host: gateway.host, port: gateway.port, upstreams: Object.keys(config.upstreams) }, "ready");
         process.stdout.write(`sapper: listening on ${gateway.url}\n`);
         const stop = (signal: string) => {
@@ -83,7 +83,8 @@ export function registerServe(program: Command, version: string): void {
         logger.fatal({ err }, "could not start");
         logger.flush();
         process.stderr.write(`sapper: cannot start: ${message}\n`);
-        process.exit(ExitCodes.startup);
+        const configProblem = isSapperError(err, "SAPPER_LOCKFILE_INVALID") || isSapperError(err, "SAPPER_RULES_INVALID");
+        process.exit(configProblem ? ExitCodes.config : ExitCodes.startup);
       }
     });
 }

@@ -28,8 +28,20 @@ interface UpstreamEntry {
   resources: Resource[];
   templates: ResourceTemplate[];
   matchers: UriTemplate[];
-  /** Exposed name -> reason, for blocked tools (hidden, calls refused). */
-  blocked: Map<string, string>;
+  /** The server's instructions, unless the guard withheld them. */
+  instructions: string | undefined;
+  /** Exposed tool name -> reason, for blocked tools (hidden, calls refused). */
+  blockedTools: Map<string, string>;
+  /** Exposed prompt name -> reason. */
+  blockedPrompts: Map<string, string>;
+  /** Blocked URI templates with their reasons (hidden, reads through them refused). */
+  blockedTemplates: Array<{ template: UriTemplate; reason: string }>;
+}
+
+export interface BlockedDefinition {
+  upstream: string;
+  /** User-facing; names the fix (e.g. `sapper pin --approve`). */
+  reason: string;
 }
 
 export type ListKind = "tools" | "prompts" | "resources";
@@ -70,13 +82,12 @@ export class Catalog {
     const prev = this.entries.get(name);
     const entry: UpstreamEntry = prev
       ? { ...prev }
-      : { tools: [], prompts: [], resources: [], templates: [], matchers: [], blocked: new Map() };
+      : { tools: [], prompts: [], resources: [], templates: [], matchers: [], instructions: undefined, blockedTools: new Map(), blockedPrompts: new Map(), blockedTemplates: [] };
     if (kinds.includes("tools") && caps.tools) entry.tools = await this.fetchAll<Tool>(u.upstream, "tools/list", "tools");
     if (kinds.includes("prompts") && caps.prompts) entry.prompts = await this.fetchAll<Prompt>(u.upstream, "prompts/list", "prompts");
     if (kinds.includes("resources") && caps.resources) {
       entry.resources = await this.fetchAll<Resource>(u.upstream, "resources/list", "resources");
       entry.templates = await this.fetchAll<ResourceTemplate>(u.upstream, "resources/templates/list", "resourceTemplates");
-      entry.matchers = entry.templates.map((t) => new UriTemplate(t.uriTemplate));
     }
     const filter = this.filters.get(name)!;
     entry.tools = entry.tools.filter((t) => filter(t.name));
@@ -86,11 +97,16 @@ export class Catalog {
       prompts: entry.prompts,
       resourceTemplates: entry.templates,
     });
-    entry.blocked = new Map([...verdict.blockedTools].map(([local, why]) => [this.exposedName(name, local), why]));
+    const exposed = (m: Map<string, string>) => new Map([...m].map(([local, why]) => [this.exposedName(name, local), why]));
+    entry.blockedTools = exposed(verdict.blockedTools);
+    entry.blockedPrompts = exposed(verdict.blockedPrompts);
+    entry.blockedTemplates = [...verdict.blockedResourceTemplates].map(([t, reason]) => ({ template: new UriTemplate(t), reason }));
+    entry.matchers = entry.templates.filter((t) => !verdict.blockedResourceTemplates.has(t.uriTemplate)).map((t) => new UriTemplate(t.uriTemplate));
+    entry.instructions = verdict.instructionsBlocked === undefined ? u.upstream.initializeResult.instructions : undefined;
     this.entries.set(name, entry);
     this.rebuild();
     this.logger.info(
-      { upstream: name, tools: entry.tools.length, blocked: entry.blocked.size, prompts: entry.prompts.length, resources: entry.resources.length, templates: entry.templates.length },
+      { upstream: name, tools: entry.tools.length, blocked: entry.blockedTools.size + entry.blockedPrompts.size + entry.blockedTemplates.length, prompts: entry.prompts.length, resources: entry.resources.length, templates: entry.templates.length },
       "catalog loaded",
     );
   }
@@ -114,13 +130,32 @@ export class Catalog {
     return this.lists.templates;
   }
 
-  /** Why a tool is blocked, if it is. */
-  blockedReason(exposed: string): string | undefined {
-    for (const e of this.entries.values()) {
-      const why = e.blocked.get(exposed);
-      if (why !== undefined) return why;
+  /** Why a tool or prompt is blocked, and whose it is, if it is. */
+  blocked(kind: "tool" | "prompt", exposed: string): BlockedDefinition | undefined {
+    for (const [upstream, e] of this.entries) {
+      const reason = (kind === "tool" ? e.blockedTools : e.blockedPrompts).get(exposed);
+      if (reason !== undefined) return { upstream, reason };
     }
     return undefined;
+  }
+
+  /** Why reading a URI is refused: it matches a blocked template and nothing else serves it. */
+  blockedResource(uri: string): BlockedDefinition | undefined {
+    if (this.resolveResource(uri)) return undefined;
+    for (const [upstream, e] of this.entries) {
+      for (const b of e.blockedTemplates) if (b.template.match(uri) !== null) return { upstream, reason: b.reason };
+    }
+    return undefined;
+  }
+
+  /** Each upstream's server instructions that may reach clients, in config order. */
+  instructions(): Array<{ upstream: string; text: string }> {
+    const out: Array<{ upstream: string; text: string }> = [];
+    for (const { name } of this.upstreams) {
+      const text = this.entries.get(name)?.instructions;
+      if (text) out.push({ upstream: name, text });
+    }
+    return out;
   }
 
   resolveTool(exposed: string): Route | undefined {
@@ -158,12 +193,13 @@ export class Catalog {
       if (!e) continue;
       for (const t of e.tools) {
         const exposed = this.exposedName(name, t.name);
-        if (e.blocked.has(exposed)) continue;
+        if (e.blockedTools.has(exposed)) continue;
         tools.push({ ...t, name: exposed });
         toolRoutes.set(exposed, { upstream: name, local: t.name });
       }
       for (const p of e.prompts) {
         const exposed = this.exposedName(name, p.name);
+        if (e.blockedPrompts.has(exposed)) continue;
         prompts.push({ ...p, name: exposed });
         promptRoutes.set(exposed, { upstream: name, local: p.name });
       }
@@ -176,7 +212,7 @@ export class Catalog {
         resourceRoutes.set(r.uri, name);
       }
       for (const t of e.templates) {
-        if (templateRoutes.has(t.uriTemplate)) continue;
+        if (templateRoutes.has(t.uriTemplate) || e.blockedTemplates.some((b) => b.template.toString() === t.uriTemplate)) continue;
         templates.push(t);
         templateRoutes.set(t.uriTemplate, name);
       }

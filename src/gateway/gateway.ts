@@ -15,7 +15,7 @@ import type { SessionRecord, SessionStore } from "../session/session-store.js";
 import type { Logger } from "../telemetry/logger.js";
 import type { Metrics } from "../telemetry/metrics.js";
 import { UpstreamError, type Upstream, type UpstreamCallContext } from "../upstream/upstream.js";
-import type { Catalog, ListKind } from "./catalog.js";
+import type { BlockedDefinition, Catalog, ListKind } from "./catalog.js";
 import { paginate } from "./paginate.js";
 
 const LOG_LEVELS: LoggingLevel[] = ["debug", "info", "notice", "warning", "error", "critical", "alert", "emergency"];
@@ -98,27 +98,19 @@ export class Gateway implements McpApplication {
 
   initialize(_params: InitializeRequestParams): Omit<InitializeResult, "protocolVersion"> {
     const capabilities: ServerCapabilities = { logging: {} };
-    const instructions: string[] = [];
-    const withInstructions = [...this.o.upstreams.values()].filter((u) => u.initializeResult?.instructions);
     for (const u of this.o.upstreams.values()) {
-      const init = u.initializeResult;
-      if (!init) continue;
-      const caps = init.capabilities ?? {};
+      const caps = u.initializeResult?.capabilities;
+      if (!caps) continue;
       if (caps.tools) capabilities.tools = { listChanged: true };
       if (caps.prompts) capabilities.prompts = { listChanged: true };
       if (caps.resources) {
         capabilities.resources = { listChanged: true, subscribe: Boolean(capabilities.resources?.subscribe || caps.resources.subscribe) };
       }
       if (caps.completions) capabilities.completions = {};
-      if (init.instructions) {
-        instructions.push(withInstructions.length === 1 ? init.instructions : `## ${u.name}\n${init.instructions}`);
-      }
     }
-    return {
-      capabilities,
-      serverInfo: this.o.serverInfo,
-      ...(instructions.length ? { instructions: instructions.join("\n\n") } : {}),
-    };
+    const instructions = this.o.catalog.instructions();
+    const text = instructions.length === 1 ? instructions[0]!.text : instructions.map((i) => `## ${i.upstream}\n${i.text}`).join("\n\n");
+    return { capabilities, serverInfo: this.o.serverInfo, ...(text ? { instructions: text } : {}) };
   }
 
   async handleRequest(request: JSONRPCRequest, ctx: RequestContext): Promise<Result> {
@@ -137,24 +129,20 @@ export class Gateway implements McpApplication {
         return paginate(catalog.resourceTemplates, "resourceTemplates", params.cursor, this.o.pageSize);
       case "tools/call": {
         const name = requireString(params, "name");
-        const blocked = catalog.blockedReason(name);
-        if (blocked !== undefined) {
-          this.o.metrics.guardBlocked.inc({ upstream: "-", reason: "call" });
-          this.o.logger.warn({ sessionId: ctx.session.id, tool: name, reason: blocked }, "call to a blocked tool refused");
-          throw new RpcError(RpcCodes.toolBlocked, `Tool "${name}" is blocked by the gateway's supply-chain guard: ${blocked}`);
-        }
+        this.refuseBlocked("tool", name, catalog.blocked("tool", name), ctx);
         const route = catalog.resolveTool(name);
         if (!route) throw new RpcError(RpcCodes.invalidParams, `Unknown tool: ${name}`);
         return this.forward(route.upstream, request.method, { ...params, name: route.local }, ctx);
       }
       case "prompts/get": {
         const name = requireString(params, "name");
+        this.refuseBlocked("prompt", name, catalog.blocked("prompt", name), ctx);
         const route = catalog.resolvePrompt(name);
         if (!route) throw new RpcError(RpcCodes.invalidParams, `Unknown prompt: ${name}`);
         return this.forward(route.upstream, request.method, { ...params, name: route.local }, ctx);
       }
       case "resources/read":
-        return this.forward(this.resourceOwner(requireString(params, "uri")), request.method, params, ctx);
+        return this.forward(this.resourceOwner(requireString(params, "uri"), ctx), request.method, params, ctx);
       case "resources/subscribe":
       case "resources/unsubscribe":
         return this.subscription(request.method, requireString(params, "uri"), params, ctx);
@@ -186,14 +174,24 @@ export class Gateway implements McpApplication {
 
   // ---- routing -------------------------------------------------------------------------------
 
-  private resourceOwner(uri: string): string {
+  /** Refuses what the supply-chain guard blocked, with its reason (which names the fix), a log line and a metric. */
+  private refuseBlocked(kind: "tool" | "prompt" | "resource", name: string, blocked: BlockedDefinition | undefined, ctx: RequestContext): void {
+    if (!blocked) return;
+    this.o.metrics.guardBlocked.inc({ upstream: blocked.upstream, reason: `${kind}-call` });
+    this.o.logger.warn({ sessionId: ctx.session.id, upstream: blocked.upstream, [kind]: name, reason: blocked.reason }, `call to a blocked ${kind} refused`);
+    const label = kind === "tool" ? "Tool" : kind === "prompt" ? "Prompt" : "Resource";
+    throw new RpcError(RpcCodes.toolBlocked, `${label} "${name}" is blocked by the gateway's supply-chain guard: ${blocked.reason}`);
+  }
+
+  private resourceOwner(uri: string, ctx: RequestContext): string {
+    this.refuseBlocked("resource", uri, this.o.catalog.blockedResource(uri), ctx);
     const owner = this.o.catalog.resolveResource(uri);
     if (!owner) throw new RpcError(RpcCodes.invalidParams, `Unknown resource: ${uri}`);
     return owner;
   }
 
   private async subscription(method: string, uri: string, params: Record<string, unknown>, ctx: RequestContext): Promise<Result> {
-    const result = await this.forward(this.resourceOwner(uri), method, params, ctx);
+    const result = await this.forward(this.resourceOwner(uri, ctx), method, params, ctx);
     const subs = new Set(ctx.session.subscriptions);
     if (method === "resources/subscribe") {
       subs.add(uri);

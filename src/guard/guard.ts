@@ -24,12 +24,8 @@ export interface GuardDeps {
   metadataLookup?: MetadataLookup;
 }
 
-/** The contract's verdict, extended: what else to hide, and why everything was decided. */
+/** The contract's verdict, extended with why everything was decided. */
 export interface SupplyChainVerdict extends GuardVerdict {
-  blockedPrompts: Map<string, string>;
-  blockedResourceTemplates: Map<string, string>;
-  /** Set when the upstream's server instructions must not be passed on to clients: the reason. */
-  instructionsBlocked: string | undefined;
   findings: Finding[];
   pinChanges: PinChange[];
 }

@@ -12,6 +12,12 @@ export interface UpstreamDefinitions {
 export interface GuardVerdict {
   /** Upstream-local tool name -> user-facing reason; these tools are hidden and calls to them refused. */
   blockedTools: Map<string, string>;
+  /** Upstream-local prompt name -> reason; hidden and refused. */
+  blockedPrompts: Map<string, string>;
+  /** URI template -> reason; hidden, and reads through them refused. */
+  blockedResourceTemplates: Map<string, string>;
+  /** Set when the upstream's server instructions must not reach clients: the reason. */
+  instructionsBlocked: string | undefined;
 }
 
 export interface ToolGuard {
@@ -20,5 +26,5 @@ export interface ToolGuard {
 
 /** The guard used when none is configured: nothing is blocked. */
 export const allowAllGuard: ToolGuard = {
-  review: () => ({ blockedTools: new Map() }),
+  review: () => ({ blockedTools: new Map(), blockedPrompts: new Map(), blockedResourceTemplates: new Map(), instructionsBlocked: undefined }),
 };

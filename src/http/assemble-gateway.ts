@@ -1,9 +1,11 @@
 // Server assembly: the one place where config, upstreams, catalog, guard, sessions, protocol
 // handler and HTTP server are wired together. The parts know nothing of each other.
 import type { AddressInfo } from "node:net";
+import { dirname, resolve } from "node:path";
 import type { SapperConfig } from "../config/schema.js";
 import { Catalog } from "../gateway/catalog.js";
 import { Gateway } from "../gateway/gateway.js";
+import { createGuard, resolveLockFilePath } from "../guard/guard.js";
 import { allowAllGuard, type ToolGuard } from "../guard/tool-guard.js";
 import { LegacySseHandler } from "../mcp/legacy-sse-handler.js";
 import { RequestRunner } from "../mcp/request-runner.js";
@@ -34,6 +36,9 @@ export interface RunningGateway {
 export interface AssembleOptions {
   logger: Logger;
   version: string;
+  /** The config file, for paths relative to it (lock file, rule file); none for the command-line form. */
+  configPath?: string | undefined;
+  /** Replaces the supply-chain guard built from the config (tests). */
   guard?: ToolGuard;
   metrics?: Metrics;
 }
@@ -62,7 +67,7 @@ export async function startGateway(config: SapperConfig, options: AssembleOption
     upstreams.set(name, upstream);
     return { name, upstream, prefix: spec.prefix === undefined ? name : spec.prefix, tools: spec.tools };
   });
-  const catalog = new Catalog(catalogEntries, config.namespacing.separator, options.guard ?? allowAllGuard, logger);
+  const catalog = new Catalog(catalogEntries, config.namespacing.separator, options.guard ?? buildGuard(config, options, metrics), logger);
   let started = false;
 
   const closeUpstreams = () => Promise.allSettled([...upstreams.values()].map((u) => u.close()));
@@ -147,4 +152,17 @@ export async function startGateway(config: SapperConfig, options: AssembleOption
         logger.info("shutdown complete");
       })()),
   };
+}
+
+/** The supply-chain guard of the config: pins read once (replicas decide alike); registry checks in the background. */
+function buildGuard(config: SapperConfig, options: AssembleOptions, metrics: Metrics): ToolGuard {
+  if (!config.guard.enabled) return allowAllGuard;
+  const guard = createGuard(config, {
+    logger: options.logger,
+    metrics,
+    lockFilePath: resolveLockFilePath(config, options.configPath),
+    configDir: options.configPath ? dirname(resolve(options.configPath)) : process.cwd(),
+  });
+  void guard.checkRegistry().catch((err: unknown) => options.logger.warn({ err }, "guard: registry provenance checks failed"));
+  return guard;
 }
