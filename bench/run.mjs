@@ -5,7 +5,7 @@
 //                      [--gateways sapper,mcp-proxy,supergateway,ceiling,direct]
 //                      [--duration 6] [--warmup 1] [--workers auto|N] [--init-phase 30]
 //                      [--rounds 3] [--mem-floor-gb 6] [--tree-cap-gb 8] [--mcp-proxy-node 20|22]
-//                      [--sapper dist/cli/main.js] [--profile] [--strict]
+//                      [--quiet-cores 0.3] [--quiet-wait 20] [--sapper dist/cli/main.js] [--profile] [--strict]
 //   BENCH_QUICK=1 is the same as --quick.
 //
 // For each upstream × concurrency level × gateway: start the gateway fresh on an ephemeral
@@ -39,6 +39,8 @@ const { values: a } = parseArgs({
     'tree-cap-gb': { type: 'string', default: '8' },
     'mcp-proxy-node': { type: 'string', default: '20' },
     cooldown: { type: 'string', default: '1' },
+    'quiet-cores': { type: 'string', default: '0.3' },
+    'quiet-wait': { type: 'string', default: '20' },
     rounds: { type: 'string' },
     out: { type: 'string' },
     strict: { type: 'boolean', default: false },
@@ -63,6 +65,8 @@ const config = {
   treeCapBytes: Number(a['tree-cap-gb']) * GiB,
   mcpProxyNode: a['mcp-proxy-node'],
   cooldownMs: Number(a.cooldown) * 1000,
+  quietCores: Number(a['quiet-cores']),
+  quietWaitMs: Number(a['quiet-wait']) * 1000,
   rounds: Number(a.rounds ?? (a.quick ? 1 : 3)),
   sapperMain: a.sapper, // Sapper's CLI entry (a private build keeps a long run safe from concurrent rebuilds)
   profile: a.profile, // Sapper runs with --cpu-prof; profiles land in bench/results/logs/<run>/profiles/
@@ -141,6 +145,7 @@ async function runCell(upstream, gateway, sessions) {
   for (let i = 0; i < 20 && memAvailableBytes() < config.memFloorBytes * 1.5; i++) await sleep(500);
   if (memAvailableBytes() < config.memFloorBytes * 1.5) return { ...cell, skipped: 'machine low on memory before start' };
 
+  cell.quiet = await waitForQuiet();
   const logFile = path.join(logDir, `${upstream}-${gateway}-${sessions}.stderr.log`);
   const state = { child: null, known: [] };
   current = state;
@@ -229,6 +234,9 @@ async function runCell(upstream, gateway, sessions) {
       gatewayProcessCores: cpu.root !== undefined ? cpu.root / (config.durationMs / 1000) : null,
       machineBusyCores: cpu.machineBusy !== undefined ? cpu.machineBusy / (config.durationMs / 1000) : null,
     };
+    // CPU the gateway and its upstreams spent per completed call: robust to a noisy machine,
+    // where req/s is not (a gateway that gets half the CPU serves half the requests).
+    if (cell.cpu.gatewayCores !== null && load.okCalls > 0) cell.cpu.cpuUsPerCall = (cell.cpu.gatewayCores * config.durationMs * 1000) / load.okCalls;
     // CPU used by everything else on this shared machine during the window (other engineers'
     // builds and tests): a noise indicator, not a measurement.
     if (cell.cpu.machineBusyCores !== null && cell.cpu.gatewayCores !== null && load.loadGenCores != null) {
@@ -243,6 +251,23 @@ async function runCell(upstream, gateway, sessions) {
     }
     current = null;
   }
+}
+
+/**
+ * The machine is shared: before a cell, wait (bounded by --quiet-wait) until the rest of the
+ * machine uses less than --quiet-cores of CPU, measured over 500 ms windows. Returns what it saw.
+ */
+async function waitForQuiet() {
+  const until = Date.now() + config.quietWaitMs;
+  let busy = null;
+  for (;;) {
+    const a0 = machineCpuSeconds();
+    await sleep(500);
+    const a1 = machineCpuSeconds();
+    busy = a0 && a1 ? (a1.busy - a0.busy) / 0.5 : 0;
+    if (busy <= config.quietCores || Date.now() >= until) break;
+  }
+  return { otherCoresBefore: +busy.toFixed(2), waitedMs: config.quietWaitMs - Math.max(0, until - Date.now()) };
 }
 
 function mergeKnown(known, tree) {

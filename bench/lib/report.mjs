@@ -104,22 +104,38 @@ export function renderMarkdown(run) {
   L.push(`| target | ${levels.map((n) => n.toLocaleString('en-US')).join(' | ')} | result |`);
   L.push(`|---|${levels.map(() => '---:').join('|')}|:---:|`);
   for (const t of targets) L.push(`| ${t.text} | ${t.per.map((x) => x.shown).join(' | ')} | **${t.pass ? 'PASS' : 'FAIL'}** |`);
+  // Context for a noisy machine: CPU spent per completed call by each gateway's process tree.
+  // Throughput ratios move with whatever else the machine runs; CPU per call mostly does not.
+  const cpuRatio = (u, peer, n) => {
+    const s = get(u, 'sapper', n)?.cpu?.cpuUsPerCall;
+    const b = get(u, peer, n)?.cpu?.cpuUsPerCall;
+    return s && b ? `${(b / s).toFixed(2)}×` : 'n/a';
+  };
+  L.push('');
+  L.push('#### CPU cost per call, baseline ÷ Sapper (higher = Sapper cheaper; robust to machine noise)');
+  L.push('');
+  L.push('| sessions | echo: mcp-proxy | echo: supergateway | echo: ceiling | everything: mcp-proxy | everything: supergateway | everything: direct |');
+  L.push('|---:|---:|---:|---:|---:|---:|---:|');
+  for (const n of levels) {
+    L.push(`| ${n.toLocaleString('en-US')} | ${cpuRatio('echo', 'mcp-proxy', n)} | ${cpuRatio('echo', 'supergateway', n)} | ${cpuRatio('echo', 'ceiling', n)} | ${cpuRatio('everything', 'mcp-proxy', n)} | ${cpuRatio('everything', 'supergateway', n)} | ${cpuRatio('everything', 'direct', n)} |`);
+  }
   for (const up of config.upstreams) {
     L.push('');
     L.push(`#### Raw numbers: ${up === 'echo' ? 'minimal echo upstream' : 'server-everything upstream'}`);
     L.push('');
-    L.push('| gateway | sessions | sessions up | failed requests | req/s | req/s by round | p50 ms | p99 ms | gateway RSS MiB | tree PSS MiB | CPU cores: gateway process / its upstreams / load gen / other | notes |');
-    L.push('|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|');
+    L.push('| gateway | sessions | sessions up | failed requests | req/s | req/s by round | p50 ms | p99 ms | CPU µs per call | gateway RSS MiB | tree PSS MiB | CPU cores: gateway process / its upstreams / load gen / other | notes |');
+    L.push('|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|');
     for (const g of config.gateways) {
       for (const n of levels) {
         const c = get(up, g, n);
         if (!c) continue;
         if (!c.load) {
-          if (c.skipped || c.error) L.push(`| ${g} | ${n} | – | ${c.error ? int(n) : '–'} | – | – | – | – | – | – | – | ${c.skipped ? `skipped: ${c.skipped}` : c.error} |`);
+          const dashes = Array(8).fill('–').join(' | ');
+          if (c.skipped || c.error) L.push(`| ${g} | ${n} | – | ${c.error ? int(n) : '–'} | ${dashes} | ${c.skipped ? `skipped: ${c.skipped}` : c.error} |`);
           continue;
         }
         if (c.skipped) {
-          L.push(`| ${g} | ${n} | – | – | – | – | – | – | – | – | – | skipped: ${c.skipped} |`);
+          L.push(`| ${g} | ${n} | – | – | – | – | – | – | – | – | – | – | skipped: ${c.skipped} |`);
           continue;
         }
         const l = c.load ?? {};
@@ -129,7 +145,7 @@ export function renderMarkdown(run) {
         const kinds = { ...(l.initFailures ?? {}), ...(l.failures ?? {}) };
         if (Object.keys(kinds).length) notes.push(Object.entries(kinds).map(([k, v]) => `${k}: ${int(v)}`).join(', '));
         L.push(
-          `| ${g} | ${n} | ${int(l.sessionsOk)} | ${int(l.failedRequests)} | ${int(l.throughput)} | ${(c.throughputByRound ?? []).map(int).join(' / ')} | ${ms(l.p50Ms)} | ${ms(l.p99Ms)} | ${mib(c.mem?.gatewayRssPeak)} | ${mib(c.mem?.treePssPeak)}${c.mem?.treeProcsPeak > 2 ? ` (${c.mem.treeProcsPeak} procs)` : ''} | ${cores(c.cpu?.gatewayProcessCores)} / ${upCores(c.cpu)} / ${cores(l.loadGenCores)} / ${cores(c.cpu?.otherCores)} | ${notes.join('; ')} |`,
+          `| ${g} | ${n} | ${int(l.sessionsOk)} | ${int(l.failedRequests)} | ${int(l.throughput)} | ${(c.throughputByRound ?? []).map(int).join(' / ')} | ${ms(l.p50Ms)} | ${ms(l.p99Ms)} | ${int(c.cpu?.cpuUsPerCall)} | ${mib(c.mem?.gatewayRssPeak)} | ${mib(c.mem?.treePssPeak)}${c.mem?.treeProcsPeak > 2 ? ` (${c.mem.treeProcsPeak} procs)` : ''} | ${cores(c.cpu?.gatewayProcessCores)} / ${upCores(c.cpu)} / ${cores(l.loadGenCores)} / ${cores(c.cpu?.otherCores)} | ${notes.join('; ')} |`,
         );
       }
     }
