@@ -2,7 +2,7 @@
 // that caused it, and the client's answer goes back to the upstream.
 import { Client, StreamableHTTPClientTransport } from "@modelcontextprotocol/client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { freePort, startServerProcess } from "../fixtures/upstream-test-kit.js";
+import { freePort, startServerProcess } from "../helpers/server-process.js";
 import { startSapper, type StartedSapper } from "../helpers/start-sapper.js";
 
 let sapper: StartedSapper;
@@ -52,12 +52,14 @@ describe("server→client requests", () => {
 
 describe("server→client requests outside any call", () => {
   it("relays roots/list that an HTTP upstream asks for after its session starts, to the session's client", async () => {
-    const everything = await startServerProcess(
-      ["node_modules/@modelcontextprotocol/server-everything/dist/index.js", "streamableHttp"],
-      await freePort(),
-      "/mcp",
-      /listening on port \d+/,
-    );
+    const port = await freePort();
+    const everything = await startServerProcess({
+      args: ["node_modules/@modelcontextprotocol/server-everything/dist/index.js", "streamableHttp"],
+      env: { PORT: String(port) },
+      port,
+      ready: /listening on port \d+/,
+      url: (p) => `http://127.0.0.1:${p}/mcp`,
+    });
     const gw = await startSapper({ config: { upstreams: { everything: { transport: "streamable-http", url: everything.url } } } });
     const client = new Client({ name: "roots", version: "1" }, { capabilities: { roots: { listChanged: true } } });
     let asked = 0;

@@ -31,11 +31,9 @@ export function parseSse(text: string): Array<{ id?: string; data: string }> {
 }
 
 export async function rawPost(url: string, body: unknown, headers: Record<string, string> = {}, method = "POST"): Promise<RawResponse> {
-  const res = await fetch(url, {
-    method,
-    headers: { ...MCP_HEADERS, ...headers },
-    body: method === "POST" ? (typeof body === "string" || body instanceof Uint8Array ? body : JSON.stringify(body)) : undefined,
-  });
+  const payload: string | Uint8Array | undefined =
+    method !== "POST" ? undefined : typeof body === "string" || body instanceof Uint8Array ? body : JSON.stringify(body);
+  const res = await fetch(url, { method, headers: { ...MCP_HEADERS, ...headers }, body: payload as BodyInit | undefined });
   const text = await res.text();
   const type = res.headers.get("content-type") ?? "";
   let messages: Array<Record<string, unknown>> = [];
