@@ -43,6 +43,8 @@ const regexRuleSchema = z
     pattern: z.string().min(1),
     flags: z.string().regex(/^[imsu]*$/, "flags may be i, m, s and u").default("i"),
     condition: z.enum(["foreign-tool"]).optional(),
+    /** Only text units whose path matches this pattern (case-insensitive), e.g. a recipient field's default. */
+    path: z.string().min(1).optional(),
   })
   .strict();
 
@@ -129,6 +131,8 @@ export interface CompiledRegexRule extends CompiledRuleBase {
   kind: "regex";
   regex: RegExp;
   foreignToolOnly: boolean;
+  /** Only units whose path matches; undefined = every unit of the rule's roles. */
+  path: RegExp | undefined;
 }
 
 export interface CompiledDetectorRule extends CompiledRuleBase {
@@ -182,13 +186,15 @@ export function compileRuleSet(file: RuleFile): RuleSet {
     };
     if (r.kind === "regex") {
       let regex: RegExp;
+      let path: RegExp | undefined;
       try {
         regex = new RegExp(expandMacros(r.pattern, file.macros, r.id), `${r.flags.replace(/[gyd]/g, "")}g`);
+        path = r.path === undefined ? undefined : new RegExp(r.path, "i");
       } catch (err) {
         if (err instanceof SapperError) throw err;
         throw new SapperError("SAPPER_RULES_INVALID", `rule ${r.id} has an invalid pattern: ${(err as Error).message}`);
       }
-      return { ...base, kind: "regex", regex, foreignToolOnly: r.condition === "foreign-tool" };
+      return { ...base, kind: "regex", regex, foreignToolOnly: r.condition === "foreign-tool", path };
     }
     return { ...base, kind: r.kind, detect: DETECTORS[r.kind], params: r.params, needs: DETECTOR_NEEDS[r.kind] };
   });

@@ -93,7 +93,7 @@ export function createScanner(options: ScannerOptions = {}): Scanner {
     rule.regex.lastIndex = 0;
     for (let m = rule.regex.exec(text); m !== null; m = rule.regex.exec(text)) {
       if (m[0].length === 0) rule.regex.lastIndex++;
-      else if ((!rule.foreignToolOnly || isForeignTool(m.groups?.tool ?? m.groups?.tool2 ?? m.groups?.tool3, own)) && accept(m.index, m.index + m[0].length)) return m;
+      else if ((!rule.foreignToolOnly || isForeignTool(toolNamed(m), own)) && accept(m.index, m.index + m[0].length)) return m;
     }
     return undefined;
   }
@@ -133,7 +133,7 @@ export function createScanner(options: ScannerOptions = {}): Scanner {
           const i = unitAt(c.starts, start);
           unit = c.units[i]!;
           offset = c.starts[i]!;
-          return end <= offset + unit.text.length; // never across two fields
+          return end <= offset + unit.text.length && (!rule.path || rule.path.test(unit.path)); // never across two fields
         });
         if (m && unit) report(rule, unit, m.index - offset, m.index - offset + m[0].length, m[0], `"${visible(m[0], EXCERPT_CHARS)}"`);
       }
@@ -154,7 +154,7 @@ export function createScanner(options: ScannerOptions = {}): Scanner {
           // What was hidden or encoded is text the model reads: the language rules judge it too.
           if (!hit.decoded) continue;
           for (const inner of proseRegexRules) {
-            const m = firstMatch(inner, hit.decoded, own, () => true);
+            const m = firstMatch(inner, hit.decoded, own, () => !inner.path || inner.path.test(unit.path));
             if (m) report(inner, unit, hit.start, hit.end, m[0], `in hidden text "${visible(m[0], EXCERPT_CHARS)}"`, `${inner.id}:hidden`);
           }
         }
@@ -173,6 +173,13 @@ export function createScanner(options: ScannerOptions = {}): Scanner {
       return out;
     },
   };
+}
+
+/** The tool a foreign-tool rule matched: its first named group that took part (`tool`, `tool2`, ...). */
+function toolNamed(m: RegExpExecArray): string | undefined {
+  if (!m.groups) return undefined;
+  for (const v of Object.values(m.groups)) if (v !== undefined) return v;
+  return undefined;
 }
 
 function inChannel(u: TextUnit, name: ChannelName): boolean {

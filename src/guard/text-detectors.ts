@@ -389,6 +389,28 @@ const escapedText: Detector = (text) => {
   return hits;
 };
 
+// ROT13 (a Caesar shift of 13) announced in the text: what follows the mark is decoded and read again.
+const ROT13_MARK = /\brot[-\s]?13\b|\bcaesar\b/gi;
+const ROT13_SPAN = 600;
+
+function rot13Decode(s: string): string {
+  return s.replace(/[a-z]/gi, (c) => {
+    const base = c <= "Z" ? 65 : 97;
+    return String.fromCharCode(((c.charCodeAt(0) - base + 13) % 26) + base);
+  });
+}
+
+const rot13: Detector = (text) => {
+  const hits: DetectorHit[] = [];
+  for (const m of text.matchAll(ROT13_MARK)) {
+    const from = m.index + m[0].length;
+    const end = Math.min(text.length, from + ROT13_SPAN);
+    const decoded = rot13Decode(text.slice(from, end)).trim();
+    if (looksLikeText(decoded, 12)) hits.push({ start: from, end, detail: `text marked as ROT13 decodes to ${quote(decoded)}`, decoded });
+  }
+  return hits;
+};
+
 // --- Size and padding.
 const length: Detector = (text, params) => {
   const max = Number(params.maxChars);
@@ -426,6 +448,7 @@ export const DETECTORS = {
   base64,
   hex: hexBlob,
   "escaped-text": escapedText,
+  rot13,
   length,
   padding,
 } satisfies Record<string, Detector>;
@@ -486,6 +509,7 @@ export const DETECTOR_NEEDS: Readonly<Record<DetectorKind, number>> = {
   base64: 0,
   hex: 0,
   "escaped-text": 0,
+  rot13: 0,
   length: 0,
   padding: 0,
 };
