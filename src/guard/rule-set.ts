@@ -45,6 +45,7 @@ const regexRuleSchema = z
     condition: z.enum(["foreign-tool"]).optional(),
     /** Only text units whose path matches this pattern (case-insensitive), e.g. a recipient field's default. */
     path: z.string().min(1).optional(),
+
   })
   .strict();
 
@@ -82,17 +83,53 @@ interface CompiledRuleBase {
   gate: Gate | undefined;
 }
 
-const NON_WORD = /[^a-z0-9]+/;
+/** What a definition's (or a window's) text satisfies: gate groups (index = group id), and whether it has a long token mixing letters and digits (where encoded blobs can be). */
+export interface GateState {
+  groups: Uint8Array;
+  longMixedToken: boolean;
+}
 
-/** Which gate groups a definition satisfies (index = group id). */
-export type GateState = Uint8Array;
+export interface Gate {
+  /** Whether a text with this state may match. */
+  test(state: GateState): boolean;
+  /** The gate as group ids: a match holds a word of every group of one alternative. */
+  alternatives: readonly (readonly number[])[];
+}
 
-export type Gate = (state: GateState) => boolean;
+/** Encoded blobs show up as long runs mixing letters and digits; plain language has none. */
+const LONG_TOKEN = 12;
 
-/** All gate groups of a rule set, indexed by word, so a definition's words are looked up once. */
+function isSorted(pairs: number[]): boolean {
+  for (let i = 2; i < pairs.length; i += 2) if (pairs[i]! < pairs[i - 2]!) return false;
+  return true;
+}
+
+function sortPairs(pairs: number[]): number[] {
+  const idx = Array.from({ length: pairs.length / 2 }, (_, k) => k).sort((a, b) => pairs[2 * a]! - pairs[2 * b]!);
+  return idx.flatMap((k) => [pairs[2 * k]!, pairs[2 * k + 1]!]);
+}
+
+// Gate words are looked up in a trie over [a-z0-9] walked while the text is read, so no word is
+// sliced out or hashed.
+const ALPHABET = 36;
+
+function letterIndex(c: number): number {
+  if (c >= 97 && c <= 122) return c - 97;
+  if (c >= 48 && c <= 57) return c - 48 + 26;
+  return -1;
+}
+
+/** All gate groups of a rule set, indexed by word, so a text's words are looked up once for every rule. */
 export class GateIndex {
-  private readonly byWord = new Map<string, number[]>();
-  private readonly bySubstring: Array<[string, number]> = [];
+  private next: Int32Array = new Int32Array(ALPHABET).fill(-1);
+  /** Per trie node, the index in `groupLists` of the groups a word ending there satisfies, or -1. */
+  private terminal: Int32Array = new Int32Array(1).fill(-1);
+  private readonly groupLists: number[][] = [];
+  private nodes = 1;
+  /** Which characters a text has (stamp = this evaluation's number), so substrings are searched only when their first character occurs. */
+  private readonly seen = new Int32Array(65536);
+  private stamp = 0;
+  private readonly bySubstring = new Map<string, number[]>();
   private size = 0;
 
   /** Registers a rule's gate; returns it as a test over a GateState. */
@@ -101,29 +138,110 @@ export class GateIndex {
       groups.map((group) => {
         const id = this.size++;
         for (const item of group) {
-          if (item.startsWith("=")) this.bySubstring.push([item.slice(1).toLowerCase(), id]);
-          else {
-            const w = item.toLowerCase();
-            const ids = this.byWord.get(w);
+          if (item.startsWith("=")) {
+            const key = item.slice(1).toLowerCase();
+            const ids = this.bySubstring.get(key);
             if (ids) ids.push(id);
-            else this.byWord.set(w, [id]);
-          }
+            else this.bySubstring.set(key, [id]);
+          } else this.addWord(item.toLowerCase(), id);
         }
         return id;
       }),
     );
-    return (state) => compiled.some((ids) => ids.every((id) => state[id] === 1));
+    return { test: (state) => compiled.some((ids) => ids.every((id) => state.groups[id] === 1)), alternatives: compiled };
   }
 
-  /** Looks up each word of the lower-cased text once; substrings only for groups still unsatisfied. */
-  evaluate(lower: string): GateState {
-    const state = new Uint8Array(this.size);
-    for (const w of lower.split(NON_WORD)) {
-      const ids = this.byWord.get(w);
-      if (ids) for (const id of ids) state[id] = 1;
+  private addWord(word: string, id: number): void {
+    let node = 0;
+    for (let i = 0; i < word.length; i++) {
+      const k = letterIndex(word.charCodeAt(i));
+      if (k < 0) return; // a gate word with other characters can never be a whole [a-z0-9] word
+      let child = this.next[node * ALPHABET + k]!;
+      if (child < 0) {
+        child = this.nodes++;
+        if (this.nodes * ALPHABET > this.next.length) {
+          const grown = new Int32Array(this.next.length * 2).fill(-1);
+          grown.set(this.next);
+          this.next = grown;
+        }
+        if (this.nodes > this.terminal.length) {
+          const grown = new Int32Array(this.terminal.length * 2).fill(-1);
+          grown.set(this.terminal);
+          this.terminal = grown;
+        }
+        this.next[node * ALPHABET + k] = child;
+      }
+      node = child;
     }
-    for (const [sub, id] of this.bySubstring) if (state[id] === 0 && lower.includes(sub)) state[id] = 1;
-    return state;
+    if (this.terminal[node]! < 0) {
+      this.terminal[node] = this.groupLists.length;
+      this.groupLists.push([]);
+    }
+    this.groupLists[this.terminal[node]!]!.push(id);
+  }
+
+  /** One pass over lower-cased text: the gate groups it satisfies, and whether it has a long token mixing letters and digits. */
+  evaluate(lower: string): GateState {
+    const groups = new Uint8Array(this.size);
+    const longMixedToken = this.walk(lower, (ids) => {
+      for (const id of ids) groups[id] = 1;
+    });
+    const stamp = this.stamp;
+    for (const [sub, ids] of this.bySubstring) {
+      if (this.seen[sub.charCodeAt(0)] !== stamp || ids.every((id) => groups[id] === 1)) continue;
+      if (sub.length === 1 || lower.includes(sub)) for (const id of ids) groups[id] = 1;
+    }
+    return { groups, longMixedToken };
+  }
+
+  /** Where in lower-cased text each gate group is satisfied: group id -> [start, end, start, end, ...]. */
+  hits(lower: string): Map<number, number[]> {
+    const out = new Map<number, number[]>();
+    const mark = (ids: readonly number[], start: number, end: number) => {
+      for (const id of ids) {
+        const list = out.get(id);
+        if (list) list.push(start, end);
+        else out.set(id, [start, end]);
+      }
+    };
+    this.walk(lower, mark);
+    for (const [sub, ids] of this.bySubstring) for (let at = lower.indexOf(sub); at >= 0; at = lower.indexOf(sub, at + 1)) mark(ids, at, at + sub.length);
+    // A group with both words and substrings got its substring hits last: keep every list in text order.
+    for (const [id, list] of out) if (!isSorted(list)) out.set(id, sortPairs(list));
+    return out;
+  }
+
+  /** Walks every word ([a-z0-9]+) down the trie of gate words; returns whether a long token mixes letters and digits. */
+  private walk(lower: string, onWord: (ids: readonly number[], start: number, end: number) => void): boolean {
+    const next = this.next;
+    const terminal = this.terminal;
+    const seen = this.seen;
+    const stamp = ++this.stamp;
+    let longMixedToken = false;
+    let node = 0;
+    let length = 0;
+    let digits = 0;
+    for (let i = 0; i <= lower.length; i++) {
+      let k = -1;
+      if (i < lower.length) {
+        const c = lower.charCodeAt(i);
+        seen[c] = stamp;
+        k = letterIndex(c);
+      }
+      if (k >= 0) {
+        if (node >= 0) node = next[node * ALPHABET + k]!;
+        length++;
+        if (k >= 26) digits++;
+        continue;
+      }
+      if (length === 0) continue;
+      if (node > 0 && terminal[node]! >= 0) onWord(this.groupLists[terminal[node]!]!, i - length, i);
+      if (length >= LONG_TOKEN && digits > 0 && digits < length) longMixedToken = true;
+      node = 0;
+      length = 0;
+      digits = 0;
+    }
+    return longMixedToken;
   }
 }
 
@@ -133,6 +251,8 @@ export interface CompiledRegexRule extends CompiledRuleBase {
   foreignToolOnly: boolean;
   /** Only units whose path matches; undefined = every unit of the rule's roles. */
   path: RegExp | undefined;
+  /** Matches are bounded (no `[\s\S]` or `.*`), so long text may be searched only around the words its gate needs. */
+  windowed: boolean;
 }
 
 export interface CompiledDetectorRule extends CompiledRuleBase {
@@ -194,7 +314,7 @@ export function compileRuleSet(file: RuleFile): RuleSet {
         if (err instanceof SapperError) throw err;
         throw new SapperError("SAPPER_RULES_INVALID", `rule ${r.id} has an invalid pattern: ${(err as Error).message}`);
       }
-      return { ...base, kind: "regex", regex, foreignToolOnly: r.condition === "foreign-tool", path };
+      return { ...base, kind: "regex", regex, foreignToolOnly: r.condition === "foreign-tool", path, windowed: !/\[\\s\\S\]|(?<!\\)\.[*+]/.test(regex.source) };
     }
     return { ...base, kind: r.kind, detect: DETECTORS[r.kind], params: r.params, needs: DETECTOR_NEEDS[r.kind] };
   });

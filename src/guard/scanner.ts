@@ -4,7 +4,7 @@
 // few channels so each rule runs once per definition, and cheap word gates skip rules that cannot
 // match.
 import { collectText, definitionLabel, listDefinitions, type DefinitionRef, type TextUnit } from "./definition-text.js";
-import { loadRuleSet, type CompiledDetectorRule, type CompiledRegexRule, type CompiledRule, type Family, type RuleSet } from "./rule-set.js";
+import { loadRuleSet, type CompiledDetectorRule, type CompiledRegexRule, type CompiledRule, type Family, type Gate, type RuleSet } from "./rule-set.js";
 import type { Severity } from "./severity.js";
 import { charClasses, visible, type DetectorContext } from "./text-detectors.js";
 import type { UpstreamDefinitions } from "./tool-guard.js";
@@ -49,7 +49,6 @@ export interface OwnNames {
 
 const EXCERPT_CHARS = 120;
 const SEPARATOR = "\n\n";
-const LONG_TOKEN = /[a-z0-9]{12,}/g;
 
 type ChannelName = "prose" | "proseArgs" | "key" | "keyArgs" | "name";
 
@@ -58,7 +57,24 @@ interface Channel {
   text: string;
   starts: number[];
   units: TextUnit[];
+  /** Where each gate group's words are (long text only; null when offsets would not line up); found on first use. */
+  gateHits?: Map<number, number[]> | null;
 }
+
+interface UnitMatch {
+  unit: TextUnit;
+  /** Offsets in the unit's text. */
+  start: number;
+  end: number;
+  text: string;
+}
+
+// Matches are short (the rules' patterns are bounded: a few hundred characters at most), so in long
+// text a rule runs only within REACH characters of the words its gate needs, where all of them occur
+// within REACH of each other, read with CONTEXT more characters on each side for look-arounds.
+const REACH = 400;
+const CONTEXT = 64;
+const LONG_TEXT = 2048;
 
 export function ownNamesOf(defs: UpstreamDefinitions): OwnNames {
   const names = new Set<string>();
@@ -78,6 +94,7 @@ export function createScanner(options: ScannerOptions = {}): Scanner {
   const regexRules = rules.filter((r): r is CompiledRegexRule => r.kind === "regex");
   const detectorRules = rules.filter((r): r is CompiledDetectorRule => r.kind !== "regex");
   const proseRegexRules = regexRules.filter((r) => r.roles.has("prose"));
+  const ruleChannels = new Map(regexRules.map((r) => [r, channelsFor(r)]));
   const detectorCtx: DetectorContext = { confusables: ruleSet.confusables };
 
   function isForeignTool(name: string | undefined, own: OwnNames): boolean {
@@ -98,6 +115,91 @@ export function createScanner(options: ScannerOptions = {}): Scanner {
     return undefined;
   }
 
+  /** First match of a rule in a channel that stays inside one unit: in the whole text, or in long text only around the words its gate needs. */
+  function matchChannel(rule: CompiledRegexRule, c: Channel, own: OwnNames): UnitMatch | undefined {
+    if (rule.windowed && rule.gate && c.text.length >= LONG_TEXT) {
+      const spans = gateSpans(rule.gate, c);
+      if (spans) return matchAround(rule, c, own, spans);
+    }
+    return matchIn(rule, c, own, c.text, 0, 0, c.text.length);
+  }
+
+  /**
+   * In long text, a match holds a word of every group of one of its gate's alternatives, so it lies
+   * within REACH of that alternative's rarest group's hits: those are the only places to search.
+   * Undefined when the text's words cannot be lined up with it.
+   */
+  function gateSpans(gate: Gate, c: Channel): number[] | undefined {
+    if (c.gateHits === undefined) {
+      const lower = c.text.toLowerCase();
+      c.gateHits = lower.length === c.text.length ? ruleSet.gates.hits(lower) : null; // else offsets would not line up
+    }
+    const hits = c.gateHits;
+    if (!hits) return undefined;
+    const spans: number[] = [];
+    for (const groups of gate.alternatives) {
+      const lists: number[][] = [];
+      for (const id of groups) {
+        const h = hits.get(id);
+        if (!h) break;
+        lists.push(h);
+      }
+      if (lists.length < groups.length) continue;
+      const rarest = lists.reduce((a, b) => (b.length < a.length ? b : a));
+      // A match holds a word of every group within its own few hundred characters.
+      for (let i = 0; i < rarest.length; i += 2) {
+        const lo = rarest[i]! - REACH;
+        const hi = rarest[i + 1]! + REACH;
+        if (lists.every((l) => l === rarest || startsWithin(l, lo, hi))) spans.push(rarest[i]!, rarest[i + 1]!);
+      }
+    }
+    return spans;
+  }
+
+  /** Runs a rule only within REACH of the given hits (start, end pairs; merged), each stretch read with CONTEXT more text on both sides. */
+  function matchAround(rule: CompiledRegexRule, c: Channel, own: OwnNames, hits: number[]): UnitMatch | undefined {
+    if (hits.length === 0) return undefined;
+    const order = Array.from({ length: hits.length / 2 }, (_, k) => k).sort((a, b) => hits[2 * a]! - hits[2 * b]!);
+    for (let k = 0; k < order.length; ) {
+      const from = Math.max(0, hits[2 * order[k]!]! - REACH);
+      let to = hits[2 * order[k]! + 1]! + REACH;
+      for (k++; k < order.length && hits[2 * order[k]!]! - REACH <= to; k++) to = Math.max(to, hits[2 * order[k]! + 1]! + REACH);
+      to = Math.min(c.text.length, to);
+      const sliceFrom = Math.max(0, from - CONTEXT);
+      const m = matchIn(rule, c, own, c.text.slice(sliceFrom, Math.min(c.text.length, to + CONTEXT)), sliceFrom, from, to, to);
+      if (m) return m;
+    }
+    return undefined;
+  }
+
+  /** Searches `text` (the channel's text from `base` on) for a match starting in [ownFrom, ownTo), ending by `endBy`, inside one unit. */
+  function matchIn(rule: CompiledRegexRule, c: Channel, own: OwnNames, text: string, base: number, ownFrom: number, ownTo: number, endBy = Infinity): UnitMatch | undefined {
+    let unit: TextUnit | undefined;
+    let offset = 0;
+    const m = firstMatch(rule, text, own, (start, end) => {
+      const at = base + start;
+      if (at < ownFrom || at >= ownTo || base + end > endBy) return false;
+      const i = unitAt(c.starts, at);
+      unit = c.units[i]!;
+      offset = c.starts[i]!;
+      return base + end <= offset + unit.text.length; // never across two fields
+    });
+    if (!m || !unit) return undefined;
+    const from = widenToTool(m, text);
+    const start = base + from - offset;
+    return { unit, start, end: base + m.index + m[0].length - offset, text: text.slice(from, m.index + m[0].length) };
+  }
+
+  /** A rule limited to some fields (e.g. a recipient's default) reads only those units. */
+  function matchByPath(rule: CompiledRegexRule, c: Channel, own: OwnNames): UnitMatch | undefined {
+    for (const unit of c.units) {
+      if (!rule.path!.test(unit.path)) continue;
+      const m = firstMatch(rule, unit.text, own, () => true);
+      if (m) return { unit, start: m.index, end: m.index + m[0].length, text: m[0] };
+    }
+    return undefined;
+  }
+
   function scanDefinition(ref: DefinitionRef, definition: unknown, own: OwnNames): Finding[] {
     const units = collectText(ref, definition);
     if (units.length === 0) return [];
@@ -110,6 +212,7 @@ export function createScanner(options: ScannerOptions = {}): Scanner {
       out.push(finding(ref, rule, unit.path, start, end, excerpt, detail));
     };
 
+    // The pre-filter: one pass over the definition's words decides which rules can match at all.
     const lower = units.map((u) => u.text).join("\n").toLowerCase();
     const gateState = ruleSet.gates.evaluate(lower);
     const channels = new Map<ChannelName, Channel>();
@@ -123,32 +226,22 @@ export function createScanner(options: ScannerOptions = {}): Scanner {
     };
 
     for (const rule of regexRules) {
-      if (rule.gate && !rule.gate(gateState)) continue;
-      for (const name of channelsFor(rule)) {
+      if (rule.gate && !rule.gate.test(gateState)) continue;
+      for (const name of ruleChannels.get(rule)!) {
         const c = channel(name);
         if (c.units.length === 0) continue;
-        let unit: TextUnit | undefined;
-        let offset = 0;
-        const m = firstMatch(rule, c.text, own, (start, end) => {
-          const i = unitAt(c.starts, start);
-          unit = c.units[i]!;
-          offset = c.starts[i]!;
-          return end <= offset + unit.text.length && (!rule.path || rule.path.test(unit.path)); // never across two fields
-        });
-        if (m && unit) report(rule, unit, m.index - offset, m.index - offset + m[0].length, m[0], `"${visible(m[0], EXCERPT_CHARS)}"`);
+        const hit = rule.path ? matchByPath(rule, c, own) : matchChannel(rule, c, own);
+        if (hit) report(rule, hit.unit, hit.start, hit.end, hit.text, `"${visible(hit.text, EXCERPT_CHARS)}"`);
       }
     }
 
-    let longMixedToken: boolean | undefined;
     for (const unit of units) {
       const classes = charClasses(unit.text);
       for (const rule of detectorRules) {
         if (!rule.roles.has(unit.role) || (rule.argumentsOnly && !unit.inArguments)) continue;
         if ((rule.needs & classes) !== rule.needs) continue;
-        if (rule.kind === "base64" || rule.kind === "hex") {
-          longMixedToken ??= hasLongMixedToken(lower);
-          if (!longMixedToken) continue;
-        }
+        if (rule.gate && !rule.gate.test(gateState)) continue;
+        if ((rule.kind === "base64" || rule.kind === "hex") && !gateState.longMixedToken) continue;
         for (const hit of rule.detect(unit.text, rule.params, detectorCtx)) {
           report(rule, unit, hit.start, hit.end, unit.text.slice(hit.start, hit.end), hit.detail);
           // What was hidden or encoded is text the model reads: the language rules judge it too.
@@ -173,6 +266,26 @@ export function createScanner(options: ScannerOptions = {}): Scanner {
       return out;
     },
   };
+}
+
+/** Whether a sorted list of (start, end) pairs has a start in [lo, hi). */
+function startsWithin(pairs: number[], lo: number, hi: number): boolean {
+  let a = 0;
+  let b = pairs.length / 2;
+  while (a < b) {
+    const mid = (a + b) >> 1;
+    if (pairs[2 * mid]! < lo) a = mid + 1;
+    else b = mid;
+  }
+  return a < pairs.length / 2 && pairs[2 * a]! < hi;
+}
+
+/** A match that starts after the tool it names (found by look-behind) is widened to include the name, for the excerpt. */
+function widenToTool(m: RegExpExecArray, text: string): number {
+  const name = toolNamed(m);
+  if (!name) return m.index;
+  const at = text.lastIndexOf(name, m.index - 1);
+  return at >= 0 && at + name.length <= m.index && m.index - (at + name.length) <= 3 ? at : m.index;
 }
 
 /** The tool a foreign-tool rule matched: its first named group that took part (`tool`, `tool2`, ...). */
@@ -227,12 +340,6 @@ function unitAt(starts: number[], offset: number): number {
     else hi = mid - 1;
   }
   return lo;
-}
-
-/** Encoded blobs show up as long runs mixing letters and digits; plain language has none. */
-function hasLongMixedToken(lower: string): boolean {
-  for (const m of lower.matchAll(LONG_TOKEN)) if (/\d/.test(m[0]) && /[a-z]/.test(m[0])) return true;
-  return false;
 }
 
 function finding(ref: DefinitionRef, rule: CompiledRule, path: string, start: number, end: number, excerpt: string, detail: string): Finding {
