@@ -3,7 +3,8 @@
 // and it makes the child (with anything it spawned, e.g. under npx) die with the gateway.
 import { spawn, type ChildProcess } from "node:child_process";
 import { StringDecoder } from "node:string_decoder";
-import { deserializeMessage, serializeMessage, type JSONRPCMessage, type Transport } from "@modelcontextprotocol/client";
+import { serializeMessage, type JSONRPCMessage, type Transport } from "@modelcontextprotocol/client";
+import { checkMessage } from "../mcp/json-rpc-shape.js";
 
 export interface ChildProcessTransportOptions {
   command: string;
@@ -207,12 +208,16 @@ export class ChildProcessTransport implements Transport {
 
   private parseLine(line: string): void {
     if (line.trim() === "") return;
-    let message: JSONRPCMessage;
+    let value: unknown;
     try {
-      message = deserializeMessage(line);
-    } catch (err) {
-      const reason = err instanceof SyntaxError ? "invalid JSON" : "invalid JSON-RPC shape";
-      this.onerror?.(new InvalidMessageError(line.slice(0, EXCERPT_CHARS), reason));
+      value = JSON.parse(line);
+    } catch {
+      this.onerror?.(new InvalidMessageError(line.slice(0, EXCERPT_CHARS), "invalid JSON"));
+      return;
+    }
+    const message = checkMessage(value);
+    if ("invalid" in message) {
+      this.onerror?.(new InvalidMessageError(line.slice(0, EXCERPT_CHARS), `invalid JSON-RPC shape (${message.invalid.message})`));
       return;
     }
     this.onmessage?.(message);
