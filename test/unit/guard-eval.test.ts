@@ -46,25 +46,61 @@ function score(id: string, defs: UpstreamDefinitions, labels: Family[], official
   });
 }
 
-const poisoned: Scored[] = readdirSync(new URL("poisoned/", root)).flatMap((file) =>
-  (JSON.parse(readFileSync(new URL(`poisoned/${file}`, root), "utf8")) as { cases: PoisonedCase[] }).cases.flatMap((c) =>
-    score(
-      c.id,
-      {
-        ...(c.server ? { instructions: c.server.instructions } : {}),
-        tools: c.tool ? [c.tool as never] : [],
-        prompts: c.prompt ? [c.prompt as never] : [],
-        resourceTemplates: c.resourceTemplate ? [c.resourceTemplate as never] : [],
-      },
-      c.families,
+function poisonedIn(dir: URL): Scored[] {
+  return readdirSync(dir).flatMap((file) =>
+    (JSON.parse(readFileSync(new URL(file, dir), "utf8")) as { cases: PoisonedCase[] }).cases.flatMap((c) =>
+      score(
+        c.id,
+        {
+          ...(c.server ? { instructions: c.server.instructions } : {}),
+          tools: c.tool ? [c.tool as never] : [],
+          prompts: c.prompt ? [c.prompt as never] : [],
+          resourceTemplates: c.resourceTemplate ? [c.resourceTemplate as never] : [],
+        },
+        c.families,
+      ),
     ),
-  ),
-);
+  );
+}
 
-const benign: Scored[] = readdirSync(new URL("benign/", root)).flatMap((file) => {
-  const d = JSON.parse(readFileSync(new URL(`benign/${file}`, root), "utf8")) as UpstreamDefinitions & { official: boolean };
-  return score(file, d, [], d.official);
-});
+function benignIn(dir: URL): Scored[] {
+  return readdirSync(dir).flatMap((file) => {
+    const d = JSON.parse(readFileSync(new URL(file, dir), "utf8")) as UpstreamDefinitions & { official: boolean };
+    return score(file, d, [], d.official);
+  });
+}
+
+function familyRows(set: Scored[], others: Scored[]) {
+  return FAMILIES.map((family) => {
+    const labelled = set.filter((p) => p.labels.includes(family));
+    const tp = labelled.filter((p) => p.flagged.has(family)).length;
+    const fp = [...set, ...others].filter((p) => !p.labels.includes(family) && p.flagged.has(family)).length;
+    return { family, cases: labelled.length, recall: labelled.length === 0 ? 1 : tp / labelled.length, precision: tp + fp === 0 ? 1 : tp / (tp + fp) };
+  });
+}
+
+function report(title: string, set: Scored[], rows: ReturnType<typeof familyRows>): string[] {
+  const recall = set.filter((p) => p.flagged.size > 0).length / set.length;
+  const missed = set.filter((p) => p.flagged.size === 0).map((p) => p.id);
+  return [
+    `${title}: ${set.length} poisoned, recall ${recall.toFixed(3)}`,
+    "family                 cases  recall  precision",
+    ...rows.map((r) => `${r.family.padEnd(22)} ${String(r.cases).padStart(5)}  ${r.recall.toFixed(3)}   ${r.precision.toFixed(3)}`),
+    ...(missed.length ? [`missed: ${missed.join(", ")}`] : []),
+    ...FAMILIES.flatMap((family) => {
+      const ids = set.filter((p) => p.labels.includes(family) && !p.flagged.has(family)).map((p) => p.id);
+      return ids.length ? [`${family} not flagged on: ${ids.join(", ")}`] : [];
+    }),
+  ];
+}
+
+const poisoned = poisonedIn(new URL("poisoned/", root));
+const benign = benignIn(new URL("benign/", root));
+// Written after the rules from published write-ups, measured before rule changes (see docs/supply-chain.md).
+const heldOut = poisonedIn(new URL("holdout-v2/poisoned/", root));
+const heldOutBenign = benignIn(new URL("holdout-v2/benign/", root));
+// Written after the last rule change and never used to write rules: an estimate of recall on unseen phrasing.
+const unseen = poisonedIn(new URL("holdout-v2/unseen/", root));
 
 describe("poisoning evaluation set", () => {
   it("is large enough and covers every family", () => {
@@ -74,29 +110,17 @@ describe("poisoning evaluation set", () => {
   });
 
   it("meets the targets: recall >= 0.95, benign false positives <= 2% at warn, no official tool blocked", () => {
-    const rows = FAMILIES.map((family) => {
-      const labelled = poisoned.filter((p) => p.labels.includes(family));
-      const tp = labelled.filter((p) => p.flagged.has(family)).length;
-      const fp = [...poisoned, ...benign].filter((p) => !p.labels.includes(family) && p.flagged.has(family)).length;
-      return { family, cases: labelled.length, recall: tp / labelled.length, precision: tp + fp === 0 ? 1 : tp / (tp + fp) };
-    });
+    const rows = familyRows(poisoned, benign);
     const recall = poisoned.filter((p) => p.flagged.size > 0).length / poisoned.length;
     const falsePositives = benign.filter((b) => b.flagged.size > 0);
     const fpRate = falsePositives.length / benign.length;
     const officialBlocked = benign.filter((b) => b.official && b.blocked);
-    const missed = poisoned.filter((p) => p.flagged.size === 0).map((p) => p.id);
 
     console.log(
       [
         `poisoned ${poisoned.length}, benign ${benign.length} (${benign.filter((b) => b.official).length} from official servers)`,
-        "family                 cases  recall  precision",
-        ...rows.map((r) => `${r.family.padEnd(22)} ${String(r.cases).padStart(5)}  ${r.recall.toFixed(3)}   ${r.precision.toFixed(3)}`),
-        `overall recall ${recall.toFixed(3)}; benign flagged at warn ${falsePositives.length}/${benign.length} = ${(fpRate * 100).toFixed(2)}%; official blocked ${officialBlocked.length}`,
-        ...(missed.length ? [`missed: ${missed.join(", ")}`] : []),
-        ...FAMILIES.flatMap((family) => {
-          const ids = poisoned.filter((p) => p.labels.includes(family) && !p.flagged.has(family)).map((p) => p.id);
-          return ids.length ? [`${family} not flagged on: ${ids.join(", ")}`] : [];
-        }),
+        ...report("labelled set", poisoned, rows),
+        `benign flagged at warn ${falsePositives.length}/${benign.length} = ${(fpRate * 100).toFixed(2)}%; official blocked ${officialBlocked.length}`,
         ...falsePositives.map((b) => `false positive ${b.id}: ${b.findings.map((f) => `${f.rule} ${f.path}`).join("; ")}`),
       ].join("\n"),
     );
@@ -106,5 +130,35 @@ describe("poisoning evaluation set", () => {
     expect(officialBlocked.map((b) => b.id)).toEqual([]);
     // Per-family recall is reported; a case usually carries several families and is caught by another.
     for (const r of rows) expect(r.recall, r.family).toBeGreaterThanOrEqual(0.85);
+  });
+});
+
+describe("held-out batch v2 (published attacks in new wording, real hard negatives)", () => {
+  const allBenign = [...benign, ...heldOutBenign];
+
+  it("flags >= 95% of the held-out poisoned definitions and <= 2% of all real benign ones at warn, and blocks no official tool", () => {
+    const recall = heldOut.filter((p) => p.flagged.size > 0).length / heldOut.length;
+    const falsePositives = allBenign.filter((b) => b.flagged.size > 0);
+    const fpRate = falsePositives.length / allBenign.length;
+    const officialBlocked = allBenign.filter((b) => b.official && b.blocked);
+    console.log(
+      [
+        ...report("held-out v2", heldOut, familyRows(heldOut, heldOutBenign)),
+        `benign (all ${allBenign.length}, ${allBenign.filter((b) => b.official).length} official) flagged at warn ${falsePositives.length} = ${(fpRate * 100).toFixed(2)}%; official blocked ${officialBlocked.length}`,
+        ...falsePositives.map((b) => `false positive ${b.id}: ${b.findings.map((f) => `${f.rule} ${f.path}`).join("; ")}`),
+      ].join("\n"),
+    );
+    expect(heldOut.length).toBeGreaterThanOrEqual(40);
+    expect(heldOutBenign.length).toBeGreaterThanOrEqual(40);
+    expect(recall).toBeGreaterThanOrEqual(0.95);
+    expect(fpRate).toBeLessThanOrEqual(0.02);
+    expect(officialBlocked.map((b) => b.id)).toEqual([]);
+  });
+
+  it("reports recall on the unseen batch, which no rule was written from", () => {
+    const recall = unseen.filter((p) => p.flagged.size > 0).length / unseen.length;
+    console.log(report("unseen batch (estimate for new phrasing)", unseen, familyRows(unseen, [])).join("\n"));
+    // A floor against regressions, not a target: rules must not be tuned on this batch.
+    expect(recall).toBeGreaterThanOrEqual(0.5);
   });
 });
