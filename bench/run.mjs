@@ -5,7 +5,7 @@
 //                      [--gateways sapper,mcp-proxy,supergateway,ceiling,direct]
 //                      [--duration 6] [--warmup 1] [--workers auto|N] [--init-phase 30]
 //                      [--rounds 3] [--mem-floor-gb 6] [--tree-cap-gb 8] [--mcp-proxy-node 20|22]
-//                      [--quiet-cores 0.3] [--quiet-wait 20] [--sapper dist/cli/main.js] [--profile] [--strict]
+//                      [--quiet-cores 0.3] [--quiet-wait 10] [--sapper dist/cli/main.js] [--profile] [--strict]
 //   BENCH_QUICK=1 is the same as --quick.
 //
 // For each upstream × concurrency level × gateway: start the gateway fresh on an ephemeral
@@ -40,7 +40,7 @@ const { values: a } = parseArgs({
     'mcp-proxy-node': { type: 'string', default: '20' },
     cooldown: { type: 'string', default: '1' },
     'quiet-cores': { type: 'string', default: '0.3' },
-    'quiet-wait': { type: 'string', default: '20' },
+    'quiet-wait': { type: 'string', default: '10' },
     rounds: { type: 'string' },
     out: { type: 'string' },
     strict: { type: 'boolean', default: false },
