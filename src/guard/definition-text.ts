@@ -97,8 +97,10 @@ function walk(value: unknown, path: string, inArguments: boolean, keysAreNames: 
     for (let i = 0; i < value.length; i++) walk(value[i], `${path}[${i}]`, inArguments, false, units, ownKey);
     return;
   }
-  for (const [key, child] of Object.entries(value as Record<string, unknown>)) {
-    if (key === "icons") continue;
+  const object = value as Record<string, unknown>;
+  for (const key in object) {
+    if (key === "icons" || !Object.hasOwn(object, key)) continue;
+    const child = object[key];
     const childPath = `${path}.${key}`;
     if (keysAreNames || !KEYWORDS.has(key)) units.push({ path: childPath, text: key, role: "key", inArguments });
     walk(child, childPath, inArguments, !keysAreNames && NAME_CONTAINERS.has(key), units, keysAreNames ? "" : key);

@@ -6,6 +6,7 @@ import { z } from "zod";
 import { SapperError } from "../errors.js";
 import type { TextRole } from "./definition-text.js";
 import { SEVERITIES, type Severity } from "./severity.js";
+import { startPrefixes } from "./start-words.js";
 import { DETECTOR_NEEDS, DETECTORS, type Detector, type DetectorKind, type DetectorParams } from "./text-detectors.js";
 
 export const FAMILIES = [
@@ -83,10 +84,9 @@ interface CompiledRuleBase {
   gate: Gate | undefined;
 }
 
-/** What a definition's (or a window's) text satisfies: gate groups (index = group id), and whether it has a long token mixing letters and digits (where encoded blobs can be). */
+/** What a definition's text satisfies: gate groups (index = group id). */
 export interface GateState {
   groups: Uint8Array;
-  longMixedToken: boolean;
 }
 
 export interface Gate {
@@ -96,8 +96,24 @@ export interface Gate {
   alternatives: readonly (readonly number[])[];
 }
 
-/** Encoded blobs show up as long runs mixing letters and digits; plain language has none. */
-const LONG_TOKEN = 12;
+
+/** The union of two increasing lists, increasing and without repeats. */
+function mergeSorted(a: number[], b: number[]): number[] {
+  const out: number[] = [];
+  let i = 0;
+  let j = 0;
+  while (i < a.length || j < b.length) {
+    const v = j >= b.length || (i < a.length && a[i]! <= b[j]!) ? a[i++]! : b[j++]!;
+    if (out.length === 0 || out[out.length - 1] !== v) out.push(v);
+  }
+  return out;
+}
+
+function grow(a: Int32Array): Int32Array {
+  const grown = new Int32Array(a.length * 2).fill(-1);
+  grown.set(a);
+  return grown;
+}
 
 function isSorted(pairs: number[]): boolean {
   for (let i = 2; i < pairs.length; i += 2) if (pairs[i]! < pairs[i - 2]!) return false;
@@ -126,9 +142,16 @@ export class GateIndex {
   private terminal: Int32Array = new Int32Array(1).fill(-1);
   private readonly groupLists: number[][] = [];
   private nodes = 1;
-  /** Which characters a text has (stamp = this evaluation's number), so substrings are searched only when their first character occurs. */
-  private readonly seen = new Int32Array(65536);
-  private stamp = 0;
+  /** Per trie node, its index among the start-prefix nodes, or -1. */
+  private startMarks: Int32Array = new Int32Array(1).fill(-1);
+  private startNodes = 0;
+  /** Per rule start id, the start-prefix nodes (their indexes) its matches begin at. */
+  private readonly startsOfRule: number[][] = [];
+  /** Substring gates of one character, by character code: found during the word pass. */
+  private readonly singleChar = new Map<number, number[]>();
+  /** Substring gates of several characters by their first character, and one pattern finding where any of them may occur. */
+  private readonly byFirstChar = new Map<number, Array<[string, number[]]>>();
+  private multiChar: RegExp | undefined;
   private readonly bySubstring = new Map<string, number[]>();
   private size = 0;
 
@@ -140,6 +163,7 @@ export class GateIndex {
         for (const item of group) {
           if (item.startsWith("=")) {
             const key = item.slice(1).toLowerCase();
+            this.multiChar = undefined;
             const ids = this.bySubstring.get(key);
             if (ids) ids.push(id);
             else this.bySubstring.set(key, [id]);
@@ -151,11 +175,36 @@ export class GateIndex {
     return { test: (state) => compiled.some((ids) => ids.every((id) => state.groups[id] === 1)), alternatives: compiled };
   }
 
-  private addWord(word: string, id: number): void {
+  /** Registers the word prefixes every match of a rule starts with (see start-words.ts); returns the rule's start id. */
+  addStarts(prefixes: readonly string[]): number {
+    const marks: number[] = [];
+    for (const prefix of prefixes) {
+      const node = this.nodeFor(prefix);
+      if (node < 0) continue;
+      if (this.startMarks[node]! < 0) this.startMarks[node] = this.startNodes++;
+      if (!marks.includes(this.startMarks[node]!)) marks.push(this.startMarks[node]!);
+    }
+    this.startsOfRule.push(marks);
+    return this.startsOfRule.length - 1;
+  }
+
+  /** Where a rule (by start id) may start in an analysed text: increasing offsets of words with one of its prefixes. */
+  startsIn(analysis: TextAnalysis, rule: number): number[] {
+    let out: number[] | undefined;
+    for (const mark of this.startsOfRule[rule]!) {
+      const at = analysis.startNodeHits[mark];
+      if (!at) continue;
+      out = out ? mergeSorted(out, at) : at;
+    }
+    return out ?? [];
+  }
+
+  /** The trie node for a word, created as needed; -1 for a word with characters outside [a-z0-9]. */
+  private nodeFor(word: string): number {
     let node = 0;
     for (let i = 0; i < word.length; i++) {
       const k = letterIndex(word.charCodeAt(i));
-      if (k < 0) return; // a gate word with other characters can never be a whole [a-z0-9] word
+      if (k < 0) return -1;
       let child = this.next[node * ALPHABET + k]!;
       if (child < 0) {
         child = this.nodes++;
@@ -165,14 +214,19 @@ export class GateIndex {
           this.next = grown;
         }
         if (this.nodes > this.terminal.length) {
-          const grown = new Int32Array(this.terminal.length * 2).fill(-1);
-          grown.set(this.terminal);
-          this.terminal = grown;
+          this.terminal = grow(this.terminal);
+          this.startMarks = grow(this.startMarks);
         }
         this.next[node * ALPHABET + k] = child;
       }
       node = child;
     }
+    return node;
+  }
+
+  private addWord(word: string, id: number): void {
+    const node = this.nodeFor(word);
+    if (node < 0) return; // a gate word with other characters can never be a whole [a-z0-9] word
     if (this.terminal[node]! < 0) {
       this.terminal[node] = this.groupLists.length;
       this.groupLists.push([]);
@@ -180,69 +234,110 @@ export class GateIndex {
     this.groupLists[this.terminal[node]!]!.push(id);
   }
 
-  /** One pass over lower-cased text: the gate groups it satisfies, and whether it has a long token mixing letters and digits. */
-  evaluate(lower: string): GateState {
-    const groups = new Uint8Array(this.size);
-    const longMixedToken = this.walk(lower, (ids) => {
-      for (const id of ids) groups[id] = 1;
-    });
-    const stamp = this.stamp;
+  private multiCharPattern(): RegExp | undefined {
+    if (this.multiChar || this.bySubstring.size === 0) return this.multiChar;
+    this.singleChar.clear();
+    this.byFirstChar.clear();
+    const multi: string[] = [];
     for (const [sub, ids] of this.bySubstring) {
-      if (this.seen[sub.charCodeAt(0)] !== stamp || ids.every((id) => groups[id] === 1)) continue;
-      if (sub.length === 1 || lower.includes(sub)) for (const id of ids) groups[id] = 1;
+      if (sub.length === 1) {
+        this.singleChar.set(sub.charCodeAt(0), ids);
+        continue;
+      }
+      multi.push(sub);
+      const list = this.byFirstChar.get(sub.charCodeAt(0));
+      if (list) list.push([sub, ids]);
+      else this.byFirstChar.set(sub.charCodeAt(0), [[sub, ids]]);
     }
-    return { groups, longMixedToken };
+    const escaped = multi.map((sub) => sub.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&"));
+    this.multiChar = escaped.length ? new RegExp(escaped.join("|"), "g") : /(?!)/g;
+    return this.multiChar;
   }
 
-  /** Where in lower-cased text each gate group is satisfied: group id -> [start, end, start, end, ...]. */
-  hits(lower: string): Map<number, number[]> {
-    const out = new Map<number, number[]>();
+  /** How many gate groups there are (the length of GateState.groups). */
+  get groupCount(): number {
+    return this.size;
+  }
+
+  /** One pass over lower-cased text: the gate groups it satisfies. */
+  evaluate(lower: string): GateState {
+    return { groups: this.analyze(lower, false).groups };
+  }
+
+  /**
+   * One pass over lower-cased text: the gate groups it satisfies; where each rule with start words
+   * may start; and, with `withHits`, where each gate group is satisfied (start, end pairs).
+   */
+  analyze(lower: string, withHits: boolean): TextAnalysis {
+    const groups = new Uint8Array(this.size);
+    const startNodeHits: Array<number[] | undefined> = new Array<number[] | undefined>(this.startNodes);
+    const hits = withHits ? new Map<number, number[]>() : undefined;
     const mark = (ids: readonly number[], start: number, end: number) => {
       for (const id of ids) {
-        const list = out.get(id);
+        groups[id] = 1;
+        if (!hits) continue;
+        const list = hits.get(id);
         if (list) list.push(start, end);
-        else out.set(id, [start, end]);
+        else hits.set(id, [start, end]);
       }
     };
-    this.walk(lower, mark);
-    for (const [sub, ids] of this.bySubstring) for (let at = lower.indexOf(sub); at >= 0; at = lower.indexOf(sub, at + 1)) mark(ids, at, at + sub.length);
-    // A group with both words and substrings got its substring hits last: keep every list in text order.
-    for (const [id, list] of out) if (!isSorted(list)) out.set(id, sortPairs(list));
-    return out;
-  }
-
-  /** Walks every word ([a-z0-9]+) down the trie of gate words; returns whether a long token mixes letters and digits. */
-  private walk(lower: string, onWord: (ids: readonly number[], start: number, end: number) => void): boolean {
+    const multi = this.multiCharPattern(); // also files the one-character substrings
     const next = this.next;
     const terminal = this.terminal;
-    const seen = this.seen;
-    const stamp = ++this.stamp;
-    let longMixedToken = false;
+    const startMarks = this.startMarks;
+    const singleChar = this.singleChar;
     let node = 0;
     let length = 0;
-    let digits = 0;
     for (let i = 0; i <= lower.length; i++) {
       let k = -1;
       if (i < lower.length) {
         const c = lower.charCodeAt(i);
-        seen[c] = stamp;
         k = letterIndex(c);
+        if (k < 0 && singleChar.size > 0) {
+          const ids = singleChar.get(c);
+          if (ids) mark(ids, i, i + 1);
+        }
       }
       if (k >= 0) {
-        if (node >= 0) node = next[node * ALPHABET + k]!;
         length++;
-        if (k >= 26) digits++;
+        if (node < 0) continue;
+        node = next[node * ALPHABET + k]!;
+        if (node >= 0 && startMarks[node]! >= 0) {
+          const list = startNodeHits[startMarks[node]!];
+          if (list) list.push(i - length + 1);
+          else startNodeHits[startMarks[node]!] = [i - length + 1];
+        }
         continue;
       }
       if (length === 0) continue;
-      if (node > 0 && terminal[node]! >= 0) onWord(this.groupLists[terminal[node]!]!, i - length, i);
-      if (length >= LONG_TOKEN && digits > 0 && digits < length) longMixedToken = true;
+      if (node > 0 && terminal[node]! >= 0) {
+        const ids = this.groupLists[terminal[node]!]!;
+        if (hits) mark(ids, i - length, i);
+        else for (const id of ids) groups[id] = 1;
+      }
       node = 0;
       length = 0;
-      digits = 0;
     }
-    return longMixedToken;
+    // Longer substrings: one search finds where any may start; each is then checked in place (overlaps included).
+    if (multi) {
+      multi.lastIndex = 0;
+      for (let m = multi.exec(lower); m !== null; m = multi.exec(lower)) {
+        for (const [sub, ids] of this.byFirstChar.get(lower.charCodeAt(m.index)) ?? []) if (lower.startsWith(sub, m.index)) mark(ids, m.index, m.index + sub.length);
+        multi.lastIndex = m.index + 1;
+      }
+    }
+    // A group with both words and substrings got its substring hits last: keep every list in text order.
+    if (hits) for (const [id, list] of hits) if (!isSorted(list)) hits.set(id, sortPairs(list));
+    return { groups, startNodeHits, hits };
   }
+}
+
+/** What one pass over a text found. */
+export interface TextAnalysis extends GateState {
+  /** Per start-prefix node: increasing offsets of the words that pass through it (see GateIndex.startsIn). */
+  startNodeHits: Array<number[] | undefined>;
+  /** Gate group id -> where it is satisfied (start, end pairs, in text order); only when asked for. */
+  hits: Map<number, number[]> | undefined;
 }
 
 export interface CompiledRegexRule extends CompiledRuleBase {
@@ -253,6 +348,8 @@ export interface CompiledRegexRule extends CompiledRuleBase {
   path: RegExp | undefined;
   /** Matches are bounded (no `[\s\S]` or `.*`), so long text may be searched only around the words its gate needs. */
   windowed: boolean;
+  /** When every match starts at a word with known prefixes: the rule's start id in the gate index, and the same pattern, sticky. */
+  start: { id: number; sticky: RegExp } | undefined;
 }
 
 export interface CompiledDetectorRule extends CompiledRuleBase {
@@ -292,6 +389,10 @@ function expandMacros(pattern: string, macros: Record<string, string>, ruleId: s
 export function compileRuleSet(file: RuleFile): RuleSet {
   const seen = new Set<string>();
   const gates = new GateIndex();
+  const startOf = (regex: RegExp): CompiledRegexRule["start"] => {
+    const prefixes = startPrefixes(regex.source);
+    return prefixes ? { id: gates.addStarts(prefixes), sticky: new RegExp(regex.source, `${regex.flags.replace("g", "")}y`) } : undefined;
+  };
   const rules = file.rules.map((r): CompiledRule => {
     if (seen.has(r.id)) throw new SapperError("SAPPER_RULES_INVALID", `rule id ${r.id} is used twice`);
     seen.add(r.id);
@@ -314,7 +415,7 @@ export function compileRuleSet(file: RuleFile): RuleSet {
         if (err instanceof SapperError) throw err;
         throw new SapperError("SAPPER_RULES_INVALID", `rule ${r.id} has an invalid pattern: ${(err as Error).message}`);
       }
-      return { ...base, kind: "regex", regex, foreignToolOnly: r.condition === "foreign-tool", path, windowed: !/\[\\s\\S\]|(?<!\\)\.[*+]/.test(regex.source) };
+      return { ...base, kind: "regex", regex, foreignToolOnly: r.condition === "foreign-tool", path, windowed: !/\[\\s\\S\]|(?<!\\)\.[*+]/.test(regex.source), start: startOf(regex) };
     }
     return { ...base, kind: r.kind, detect: DETECTORS[r.kind], params: r.params, needs: DETECTOR_NEEDS[r.kind] };
   });

@@ -4,7 +4,7 @@
 // few channels so each rule runs once per definition, and cheap word gates skip rules that cannot
 // match.
 import { collectText, definitionLabel, listDefinitions, type DefinitionRef, type TextUnit } from "./definition-text.js";
-import { loadRuleSet, type CompiledDetectorRule, type CompiledRegexRule, type CompiledRule, type Family, type Gate, type RuleSet } from "./rule-set.js";
+import { loadRuleSet, type CompiledDetectorRule, type CompiledRegexRule, type CompiledRule, type Family, type Gate, type GateState, type RuleSet, type TextAnalysis } from "./rule-set.js";
 import type { Severity } from "./severity.js";
 import { charClasses, visible, type DetectorContext } from "./text-detectors.js";
 import type { UpstreamDefinitions } from "./tool-guard.js";
@@ -57,8 +57,10 @@ interface Channel {
   text: string;
   starts: number[];
   units: TextUnit[];
-  /** Where each gate group's words are (long text only; null when offsets would not line up); found on first use. */
-  gateHits?: Map<number, number[]> | null;
+  /** The one pass over the text (gate groups, rule starts, and in long text gate word positions); made on first use. */
+  analysis?: TextAnalysis;
+  /** Whether offsets in the lower-cased text line up with the text (they do unless lower-casing changed a length). */
+  aligned?: boolean;
 }
 
 interface UnitMatch {
@@ -95,6 +97,12 @@ export function createScanner(options: ScannerOptions = {}): Scanner {
   const detectorRules = rules.filter((r): r is CompiledDetectorRule => r.kind !== "regex");
   const proseRegexRules = regexRules.filter((r) => r.roles.has("prose"));
   const ruleChannels = new Map(regexRules.map((r) => [r, channelsFor(r)]));
+  // Detectors that apply to a unit, by its role and whether it shapes arguments.
+  const detectorsFor = new Map(
+    (["name", "key", "prose"] as const).flatMap((role) =>
+      [false, true].map((inArguments) => [`${role}:${inArguments}`, detectorRules.filter((r) => r.roles.has(role) && (!r.argumentsOnly || inArguments))] as const),
+    ),
+  );
   const detectorCtx: DetectorContext = { confusables: ruleSet.confusables };
 
   function isForeignTool(name: string | undefined, own: OwnNames): boolean {
@@ -117,11 +125,49 @@ export function createScanner(options: ScannerOptions = {}): Scanner {
 
   /** First match of a rule in a channel that stays inside one unit: in the whole text, or in long text only around the words its gate needs. */
   function matchChannel(rule: CompiledRegexRule, c: Channel, own: OwnNames): UnitMatch | undefined {
+    if (rule.start) {
+      const starts = startsOf(c, rule.start.id);
+      if (starts) return matchAtStarts(rule, rule.start.sticky, c, own, starts);
+    }
     if (rule.windowed && rule.gate && c.text.length >= LONG_TEXT) {
       const spans = gateSpans(rule.gate, c);
       if (spans) return matchAround(rule, c, own, spans);
     }
     return matchIn(rule, c, own, c.text, 0, 0, c.text.length);
+  }
+
+  function analysisOf(c: Channel): TextAnalysis {
+    if (!c.analysis) {
+      const lower = c.text.toLowerCase();
+      c.aligned = lower.length === c.text.length;
+      c.analysis = ruleSet.gates.analyze(lower, c.aligned && c.text.length >= LONG_TEXT);
+    }
+    return c.analysis;
+  }
+
+  function startsOf(c: Channel, rule: number): number[] | null {
+    const a = analysisOf(c);
+    return c.aligned ? ruleSet.gates.startsIn(a, rule) : null;
+  }
+
+  /** Tries a rule (sticky) only where a word it can start with starts, in order, as a global search would. */
+  function matchAtStarts(rule: CompiledRegexRule, sticky: RegExp, c: Channel, own: OwnNames, candidates: number[]): UnitMatch | undefined {
+    let searchedTo = 0;
+    for (const at of candidates) {
+      if (at < searchedTo) continue; // inside a match already rejected
+      sticky.lastIndex = at;
+      const m = sticky.exec(c.text);
+      if (!m || m[0].length === 0) continue;
+      searchedTo = at + m[0].length;
+      if (rule.foreignToolOnly && !isForeignTool(toolNamed(m), own)) continue;
+      const i = unitAt(c.starts, at);
+      const unit = c.units[i]!;
+      const offset = c.starts[i]!;
+      if (searchedTo > offset + unit.text.length) continue; // never across two fields
+      const from = widenToTool(m, c.text);
+      return { unit, start: from - offset, end: searchedTo - offset, text: c.text.slice(from, searchedTo) };
+    }
+    return undefined;
   }
 
   /**
@@ -130,11 +176,7 @@ export function createScanner(options: ScannerOptions = {}): Scanner {
    * Undefined when the text's words cannot be lined up with it.
    */
   function gateSpans(gate: Gate, c: Channel): number[] | undefined {
-    if (c.gateHits === undefined) {
-      const lower = c.text.toLowerCase();
-      c.gateHits = lower.length === c.text.length ? ruleSet.gates.hits(lower) : null; // else offsets would not line up
-    }
-    const hits = c.gateHits;
+    const hits = analysisOf(c).hits;
     if (!hits) return undefined;
     const spans: number[] = [];
     for (const groups of gate.alternatives) {
@@ -212,9 +254,6 @@ export function createScanner(options: ScannerOptions = {}): Scanner {
       out.push(finding(ref, rule, unit.path, start, end, excerpt, detail));
     };
 
-    // The pre-filter: one pass over the definition's words decides which rules can match at all.
-    const lower = units.map((u) => u.text).join("\n").toLowerCase();
-    const gateState = ruleSet.gates.evaluate(lower);
     const channels = new Map<ChannelName, Channel>();
     const channel = (name: ChannelName): Channel => {
       let c = channels.get(name);
@@ -224,6 +263,14 @@ export function createScanner(options: ScannerOptions = {}): Scanner {
       }
       return c;
     };
+    // The pre-filter: one pass over each role's text decides which rules can match at all, and where.
+    const gateState: GateState = { groups: new Uint8Array(ruleSet.gates.groupCount) };
+    for (const name of ["prose", "key", "name"] as const) {
+      const c = channel(name);
+      if (c.units.length === 0) continue;
+      const a = analysisOf(c);
+      for (let i = 0; i < a.groups.length; i++) gateState.groups[i] |= a.groups[i]!;
+    }
 
     for (const rule of regexRules) {
       if (rule.gate && !rule.gate.test(gateState)) continue;
@@ -237,11 +284,9 @@ export function createScanner(options: ScannerOptions = {}): Scanner {
 
     for (const unit of units) {
       const classes = charClasses(unit.text);
-      for (const rule of detectorRules) {
-        if (!rule.roles.has(unit.role) || (rule.argumentsOnly && !unit.inArguments)) continue;
+      for (const rule of detectorsFor.get(`${unit.role}:${unit.inArguments}`)!) {
         if ((rule.needs & classes) !== rule.needs) continue;
         if (rule.gate && !rule.gate.test(gateState)) continue;
-        if ((rule.kind === "base64" || rule.kind === "hex") && !gateState.longMixedToken) continue;
         for (const hit of rule.detect(unit.text, rule.params, detectorCtx)) {
           report(rule, unit, hit.start, hit.end, unit.text.slice(hit.start, hit.end), hit.detail);
           // What was hidden or encoded is text the model reads: the language rules judge it too.

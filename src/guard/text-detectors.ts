@@ -379,7 +379,6 @@ const ESCAPE_RUNS: Array<[RegExp, (s: string) => string]> = [
 
 const escapedText: Detector = (text) => {
   const hits: DetectorHit[] = [];
-  if (!/[\\%&]/.test(text)) return hits;
   for (const [re, decode] of ESCAPE_RUNS) {
     for (const m of text.matchAll(re)) {
       const decoded = decode(m[0]);
@@ -418,12 +417,11 @@ const length: Detector = (text, params) => {
 };
 
 // Twelve or more blank lines, or 120 blank characters in a row. Each alternative starts with a
-// literal so the engine can skip ahead; a cheap check runs first.
+// literal so the engine can skip ahead; it runs only on text with a blank run (CharClass.blankRun).
 const PADDING = /\n(?:[ \t\u00A0\u2000-\u200A\u3000]*\r?\n){11,}|(?:  |\t|\u00A0|[\u2000-\u200A\u3000])[ \t\u00A0\u2000-\u200A\u3000]{118,}/g;
-const MAYBE_PADDING = /\n[ \t]*\r?\n[ \t]*\r?\n[ \t]*\r?\n|[ \t\u00A0]{16}|[\u2000-\u200A\u3000]/;
 
 const padding: Detector = (text) =>
-  text.length < 24 || !MAYBE_PADDING.test(text)
+  text.length < 24
     ? []
     : [...text.matchAll(PADDING)]
         .filter((m) => /\S/.test(text.slice(m.index + m[0].length)))
@@ -455,7 +453,7 @@ export const DETECTORS = {
 
 export type DetectorKind = keyof typeof DETECTORS;
 
-/** Kinds of unusual characters; a detector runs only on text that has the kind it looks for. */
+/** Kinds of unusual characters (and shapes of text); a detector runs only on text that has the kind it looks for. */
 export const CharClass = {
   tags: 1,
   variationSelector: 2,
@@ -466,19 +464,58 @@ export const CharClass = {
   privateUse: 64,
   nonAscii: 128,
   lookalikeScript: 256,
+  /** A run of 32+ characters of [A-Za-z0-9+/_-] with letters and digits: where base64 or hex can be. */
+  longToken: 512,
+  /** `\`, `%` or `&`: where escaped text can be. */
+  escapable: 1024,
+  /** Four line breaks with only blanks between, 16 blanks in a row, or a wide Unicode space: where padding can be. */
+  blankRun: 2048,
 } as const;
 
-/** One pass over the text: which unusual character kinds it contains (0 for plain printable ASCII). */
+const LONG_TOKEN = 32;
+const BLANK_RUN = 16;
+const LINE_RUN = 4;
+
+/** One pass over the text: which unusual character kinds and shapes it contains (0 for plain short ASCII). */
 export function charClasses(text: string): number {
   let mask = 0;
+  let run = 0;
+  let runDigits = 0;
+  let runLetters = 0;
+  let blanks = 0;
+  let lines = 0;
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
-    if (c >= 0x20 && c < 0x7f) continue;
+    const digit = c >= 48 && c <= 57;
+    const letter = (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
+    if (digit || letter || c === 43 || c === 47 || c === 95 || c === 45) {
+      run++;
+      if (digit) runDigits++;
+      else if (letter) runLetters++;
+      if (run >= LONG_TOKEN && runDigits > 0 && runLetters > 0) mask |= CharClass.longToken;
+      blanks = 0;
+      lines = 0;
+      continue;
+    }
+    run = runDigits = runLetters = 0;
+    if (c === 0x20 || c === 0x09 || c === 0xa0) {
+      if (++blanks >= BLANK_RUN) mask |= CharClass.blankRun;
+    } else {
+      blanks = 0;
+      if (c === 0x0a) {
+        if (++lines >= LINE_RUN) mask |= CharClass.blankRun;
+      } else if (c !== 0x0d) lines = 0;
+    }
+    if (c >= 0x20 && c < 0x7f) {
+      if (c === 92 || c === 37 || c === 38) mask |= CharClass.escapable;
+      continue;
+    }
     if (c === 0x09 || c === 0x0a || c === 0x0d) continue;
     if (c === 0x1b || c === 0x9b) mask |= CharClass.escape;
     else if (c < 0xa0) mask |= CharClass.control;
     else {
       mask |= CharClass.nonAscii;
+      if ((c >= 0x2000 && c <= 0x200a) || c === 0x3000) mask |= CharClass.blankRun;
       if ((c >= 0x200b && c <= 0x200d) || (c >= 0x2060 && c <= 0x2064) || c === 0xfeff || c === 0x180e || c === 0x034f || c === 0x00ad || c === 0x115f || c === 0x1160 || c === 0x3164 || c === 0xffa0 || c === 0x17b4 || c === 0x17b5) mask |= CharClass.zeroWidth;
       else if ((c >= 0x202a && c <= 0x202e) || (c >= 0x2066 && c <= 0x2069) || c === 0x200e || c === 0x200f || c === 0x061c) mask |= CharClass.bidi;
       else if (c >= 0xfe00 && c <= 0xfe0f) mask |= CharClass.variationSelector;
@@ -506,10 +543,10 @@ export const DETECTOR_NEEDS: Readonly<Record<DetectorKind, number>> = {
   homoglyphs: CharClass.nonAscii,
   "mixed-script-words": CharClass.lookalikeScript,
   "non-ascii-identifier": CharClass.nonAscii,
-  base64: 0,
-  hex: 0,
-  "escaped-text": 0,
+  base64: CharClass.longToken,
+  hex: CharClass.longToken,
+  "escaped-text": CharClass.escapable,
   rot13: 0,
   length: 0,
-  padding: 0,
+  padding: CharClass.blankRun,
 };
