@@ -232,7 +232,6 @@ export class Gateway implements McpApplication {
       throw new RpcError(RpcCodes.invalidParams, `Invalid log level: ${JSON.stringify(level)} (one of ${LOG_LEVELS.join(", ")})`);
     }
     await this.o.sessions.update(ctx.session.id, { logLevel: level as LoggingLevel });
-    ctx.session.logLevel = level as LoggingLevel;
     // Upstreams with their own per-session state (HTTP) get the level too; their failures do not fail the call.
     await Promise.all(
       [...this.o.upstreams.values()]

@@ -143,6 +143,7 @@ export async function startGateway(config: SapperConfig, options: AssembleOption
         const stopped = http.close();
         await handler.drain(server.shutdownGraceMs);
         legacy?.closeAll();
+        runner.close();
         // Keep-alive connections that went idle after the last response would hold close() open.
         http.server.closeAllConnections();
         await stopped;

@@ -48,22 +48,25 @@ export function createHttpServer(o: HttpServerOptions): FastifyInstance {
   const legacy = o.legacy;
   const mcpPaths = new Set([o.server.path, ...(legacy ? [o.server.legacySse.path, o.server.legacySse.messagesPath] : [])]);
 
-  app.addHook("onRequest", async (req, reply) => {
-    const path = req.url.split("?", 1)[0]!;
-    if (!mcpPaths.has(path)) return;
+  // A callback hook (not async): it runs on every request, and this path is hot.
+  app.addHook("onRequest", (req, reply, done) => {
+    const q = req.url.indexOf("?");
+    if (!mcpPaths.has(q === -1 ? req.url : req.url.slice(0, q))) return done();
     const refused = refusal(req, o.policy);
     if (refused) {
       o.logger.warn({ method: req.method, reason: refused.message }, "request refused before dispatch");
       o.metrics.protocolErrors.inc({ reason: String(refused.status) });
-      return reply.code(refused.status).header("content-type", "application/json").send(JSON.stringify(refused.toResponse(null)));
+      void reply.code(refused.status).header("content-type", "application/json").send(JSON.stringify(refused.toResponse(null)));
+      return;
     }
     const origin = req.headers.origin;
     if (origin) {
-      reply.header("access-control-allow-origin", origin);
-      reply.header("vary", "Origin");
-      reply.header("access-control-expose-headers", "mcp-session-id, mcp-protocol-version");
+      // On the raw response: the MCP handlers write to it directly (hijacked replies skip Fastify's headers).
+      reply.raw.setHeader("access-control-allow-origin", origin);
+      reply.raw.setHeader("vary", "Origin");
+      reply.raw.setHeader("access-control-expose-headers", "mcp-session-id, mcp-protocol-version");
     }
-    return undefined;
+    done();
   });
 
   app.setErrorHandler((err: Error & { statusCode?: number; code?: string }, req, reply) => {

@@ -1,6 +1,13 @@
 // The JSON-RPC 2.0 message shapes, checked structurally on values that are already parsed: used
 // for downstream bodies and for every line an upstream writes.
-import type { JSONRPCMessage, RequestId } from "@modelcontextprotocol/server";
+import type {
+  JSONRPCErrorResponse,
+  JSONRPCMessage,
+  JSONRPCNotification,
+  JSONRPCRequest,
+  JSONRPCResponse,
+  RequestId,
+} from "@modelcontextprotocol/server";
 import { RpcCodes, RpcError } from "./rpc-error.js";
 
 function isValidId(id: unknown): id is RequestId {
@@ -34,4 +41,19 @@ export function checkMessage(m: unknown): JSONRPCMessage | { invalid: RpcError; 
     }
   }
   return o as unknown as JSONRPCMessage;
+}
+
+// Classification of messages that already passed checkMessage (or an SDK transport's validation):
+// property tests only, no schema parse on the hot path.
+export function isRequest(m: JSONRPCMessage): m is JSONRPCRequest {
+  return "method" in m && "id" in m;
+}
+export function isNotification(m: JSONRPCMessage): m is JSONRPCNotification {
+  return "method" in m && !("id" in m);
+}
+export function isResponse(m: JSONRPCMessage): m is JSONRPCResponse {
+  return !("method" in m);
+}
+export function isErrorResponse(m: JSONRPCMessage): m is JSONRPCErrorResponse {
+  return !("method" in m) && "error" in m;
 }

@@ -19,37 +19,47 @@ interface PendingClientRequest {
   reject(err: RpcError): void;
 }
 
+/** Methods that get their own metric label; anything else a client sends is counted as "other", so clients cannot grow the series. */
+const METRIC_METHODS = new Set([
+  "initialize", "ping", "tools/list", "tools/call", "prompts/list", "prompts/get", "resources/list", "resources/read",
+  "resources/templates/list", "resources/subscribe", "resources/unsubscribe", "completion/complete", "logging/setLevel",
+]);
+
+interface InFlight {
+  sessionId: string;
+  controller: AbortController;
+  deadline: number;
+}
+
 export class RequestRunner {
-  private readonly inFlight = new Map<string, Map<string, AbortController>>();
+  /** In-flight requests by `<sessionId>\0<JSON of the request id>`. */
+  private readonly inFlight = new Map<string, InFlight>();
   private readonly pending = new Map<string, PendingClientRequest>();
   private readonly outboundPrefix = randomBytes(6).toString("base64url");
   private outboundSeq = 0;
+  /** One sweep enforces every request's deadline, instead of a timer per request. */
+  private readonly sweeper: NodeJS.Timeout;
 
   constructor(
     private readonly app: McpApplication,
     private readonly logger: Logger,
     private readonly metrics: Metrics,
     private readonly requestTimeoutMs: number,
-  ) {}
+  ) {
+    this.sweeper = setInterval(() => this.expire(), Math.max(10, Math.min(1_000, Math.floor(requestTimeoutMs / 4))));
+    this.sweeper.unref();
+  }
 
   /** Requests being handled right now. */
   get busy(): number {
-    let n = 0;
-    for (const m of this.inFlight.values()) n += m.size;
-    return n;
+    return this.inFlight.size;
   }
 
   async run(request: JSONRPCRequest, session: SessionRecord, sink: MessageSink): Promise<void> {
     const started = performance.now();
     const controller = new AbortController();
-    const key = JSON.stringify(request.id);
-    let byId = this.inFlight.get(session.id);
-    if (!byId) this.inFlight.set(session.id, (byId = new Map()));
-    byId.set(key, controller);
-    const timer = setTimeout(
-      () => controller.abort(new RpcError(RpcCodes.requestTimeout, `Request timed out after ${this.requestTimeoutMs} ms`)),
-      this.requestTimeoutMs,
-    );
+    const key = `${session.id}\u0000${JSON.stringify(request.id)}`;
+    this.inFlight.set(key, { sessionId: session.id, controller, deadline: Date.now() + this.requestTimeoutMs });
     const ctx: RequestContext = {
       session,
       signal: controller.signal,
@@ -66,12 +76,11 @@ export class RequestRunner {
       if (!(err instanceof RpcError)) this.logger.error({ err, sessionId: session.id, requestId: request.id, method: request.method }, "request handler failed");
       sink.answer(e.toResponse(request.id));
     } finally {
-      clearTimeout(timer);
-      byId.delete(key);
-      if (byId.size === 0) this.inFlight.delete(session.id);
+      this.inFlight.delete(key);
       const ms = performance.now() - started;
-      this.metrics.rpcRequests.inc({ method: request.method, outcome });
-      this.metrics.rpcDuration.observe({ method: request.method }, ms / 1000);
+      const method = METRIC_METHODS.has(request.method) ? request.method : "other";
+      this.metrics.rpcRequests.labels(method, outcome).inc();
+      this.metrics.rpcDuration.labels(method).observe(ms / 1000);
       this.logger.debug({ sessionId: session.id, requestId: request.id, method: request.method, outcome, ms: Math.round(ms) }, "request");
     }
   }
@@ -81,7 +90,7 @@ export class RequestRunner {
     if (n.method === "notifications/cancelled") {
       const params = (n.params ?? {}) as { requestId?: unknown; reason?: unknown };
       const reason = typeof params.reason === "string" ? `: ${params.reason}` : "";
-      this.inFlight.get(session.id)?.get(JSON.stringify(params.requestId))?.abort(new RpcError(RpcCodes.cancelled, `Request cancelled by the client${reason}`));
+      this.inFlight.get(`${session.id}\u0000${JSON.stringify(params.requestId)}`)?.controller.abort(new RpcError(RpcCodes.cancelled, `Request cancelled by the client${reason}`));
       return;
     }
     try {
@@ -104,12 +113,24 @@ export class RequestRunner {
 
   /** Aborts every request of a session (it ended). */
   abortSession(sessionId: string, reason: string): void {
-    for (const controller of this.inFlight.get(sessionId)?.values() ?? []) controller.abort(new RpcError(RpcCodes.sessionNotFound, reason));
-    this.inFlight.delete(sessionId);
+    for (const entry of this.inFlight.values()) if (entry.sessionId === sessionId) entry.controller.abort(new RpcError(RpcCodes.sessionNotFound, reason));
   }
 
   abortAll(reason: string): void {
-    for (const sessionId of [...this.inFlight.keys()]) this.abortSession(sessionId, reason);
+    for (const entry of this.inFlight.values()) entry.controller.abort(new RpcError(RpcCodes.internalError, reason));
+  }
+
+  close(): void {
+    clearInterval(this.sweeper);
+  }
+
+  private expire(): void {
+    const now = Date.now();
+    for (const entry of this.inFlight.values()) {
+      if (entry.deadline <= now && !entry.controller.signal.aborted) {
+        entry.controller.abort(new RpcError(RpcCodes.requestTimeout, `Request timed out after ${this.requestTimeoutMs} ms`));
+      }
+    }
   }
 
   /** Sends a server→client request through a sink and waits for the client's answer (or the signal). */

@@ -17,6 +17,7 @@ import type { EventLog } from "../session/event-log.js";
 import type { SessionRecord } from "../session/session-store.js";
 import type { Logger } from "../telemetry/logger.js";
 import type { Metrics } from "../telemetry/metrics.js";
+import { isNotification, isRequest, isResponse } from "./json-rpc-shape.js";
 import { parseBody, type ParsedBody } from "./parse-body.js";
 import { allowsBatches, STREAMABLE_HTTP_VERSIONS, wantsPrimingEvent } from "./protocol-versions.js";
 import type { MessageSink, RequestRunner } from "./request-runner.js";
@@ -41,15 +42,6 @@ const VERSION_HEADER = "mcp-protocol-version";
 const STANDALONE = "standalone";
 const RETRY_MS = 1_000;
 
-function isRequest(m: JSONRPCMessage): m is JSONRPCRequest {
-  return "method" in m && "id" in m;
-}
-function isNotification(m: JSONRPCMessage): m is JSONRPCNotification {
-  return "method" in m && !("id" in m);
-}
-function isResponse(m: JSONRPCMessage): m is JSONRPCResponse {
-  return !("method" in m);
-}
 function accepts(req: IncomingMessage, type: string): boolean {
   const accept = req.headers.accept ?? "";
   return accept.includes(type) || accept.includes("*/*");
@@ -66,16 +58,19 @@ function header(req: IncomingMessage, name: string): string | undefined {
  */
 class ResponseStream implements MessageSink {
   private sse: SseWriter | undefined;
-  private readonly answers: JSONRPCMessage[] = [];
+  /** Answers held back until the last one is ready (a JSON response carries them all). */
+  private answers: JSONRPCMessage[] | undefined;
   private outstanding: number;
-  private queue: Promise<void> = Promise.resolve();
+  /** Serializes SSE writes (log append, then write); unused for JSON responses. */
+  private queue: Promise<void> | undefined;
   private done = false;
+  /** Assigned when the response becomes an SSE stream; a JSON answer needs none. */
+  private streamId = "";
 
   constructor(
     private readonly h: StreamableHttpHandler,
     private readonly res: ServerResponse,
     private readonly session: SessionRecord,
-    readonly streamId: string,
     expected: number,
     private readonly batch: boolean,
   ) {
@@ -96,19 +91,24 @@ class ResponseStream implements MessageSink {
     if (this.done) return;
     this.outstanding--;
     if (!this.sse) {
-      this.answers.push(message);
+      if (this.outstanding === 0 && !this.batch) {
+        this.done = true;
+        this.res.writeHead(200, { "content-type": "application/json", [SESSION_HEADER]: this.session.id });
+        this.res.end(JSON.stringify(message));
+        return;
+      }
+      (this.answers ??= []).push(message);
       if (this.outstanding === 0) {
         this.done = true;
-        const body = this.batch ? this.answers : this.answers[0];
         this.res.writeHead(200, { "content-type": "application/json", [SESSION_HEADER]: this.session.id });
-        this.res.end(JSON.stringify(body));
+        this.res.end(JSON.stringify(this.answers));
       }
       return;
     }
     this.enqueue(message);
     if (this.outstanding === 0) {
       this.done = true;
-      this.queue = this.queue.then(async () => {
+      this.queue = (this.queue ?? Promise.resolve()).then(async () => {
         await this.h.events.complete(this.session.id, this.streamId);
         this.h.liveWriter(this.session.id, this.streamId)?.end();
         this.h.detach(this.session.id, this.streamId);
@@ -118,11 +118,15 @@ class ResponseStream implements MessageSink {
 
   private upgrade(): void {
     if (this.sse) return;
+    this.streamId = this.h.newStreamId();
     this.sse = this.h.attach(this.session, this.streamId, this.res, { [SESSION_HEADER]: this.session.id });
+    // Answers of a batch held back for a JSON response now go out on the stream first.
+    for (const held of this.answers ?? []) this.enqueue(held);
+    this.answers = undefined;
   }
 
   private enqueue(message: JSONRPCMessage): void {
-    this.queue = this.queue
+    this.queue = (this.queue ?? Promise.resolve())
       .then(async () => {
         const eventId = await this.h.events.append(this.session.id, this.streamId, message);
         this.h.liveWriter(this.session.id, this.streamId)?.event(JSON.stringify(message), eventId);
@@ -140,6 +144,8 @@ export class StreamableHttpHandler {
   private readonly unsubscribers: Array<() => void> = [];
   private active = 0;
   private draining = false;
+  private readonly streamPrefix = randomBytes(6).toString("base64url");
+  private streamSeq = 0;
 
   constructor(private readonly o: StreamableHttpOptions) {
     this.events = o.events;
@@ -243,7 +249,7 @@ export class StreamableHttpHandler {
       res.end();
       return;
     }
-    const stream = new ResponseStream(this, res, session, this.newStreamId(), requests.length + immediate.length, parsed.batch);
+    const stream = new ResponseStream(this, res, session, requests.length + immediate.length, parsed.batch);
     for (const e of immediate) stream.answer(e);
     await Promise.all(requests.map((r) => this.o.runner.run(r, session, stream)));
   }
@@ -342,8 +348,9 @@ export class StreamableHttpHandler {
     }
   }
 
-  private newStreamId(): string {
-    return randomBytes(9).toString("base64url").replace(/[-_]/g, "x");
+  /** Unique per replica; stream ids are only ever looked up within their session. */
+  newStreamId(): string {
+    return `${this.streamPrefix}${(++this.streamSeq).toString(36)}`;
   }
 
   private writerKey(sessionId: string, streamId: string): string {

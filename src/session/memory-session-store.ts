@@ -15,6 +15,7 @@ export class MemorySessionStore implements SessionStore {
     this.sessions.set(record.id, { ...record });
   }
 
+  /** The stored record itself (no copy on the hot path); change it only through update(). */
   async get(id: string): Promise<SessionRecord | undefined> {
     const r = this.sessions.get(id);
     if (!r) return undefined;
@@ -24,7 +25,7 @@ export class MemorySessionStore implements SessionStore {
       return undefined;
     }
     r.lastSeenAt = now;
-    return { ...r, subscriptions: [...r.subscriptions] };
+    return r;
   }
 
   async update(id: string, patch: Partial<Omit<SessionRecord, "id" | "principal" | "tenant">>): Promise<void> {

@@ -160,11 +160,36 @@ export class ChildProcessTransport implements Transport {
     });
   }
 
+  /**
+   * Queues a message; everything queued in one turn of the event loop goes out in one pipe write
+   * (under load, one write per message was the gateway's largest single cost).
+   */
   send(message: JSONRPCMessage): Promise<void> {
     const stdin = this.child?.stdin;
     if (!stdin || !stdin.writable || this.exitInfo) return Promise.reject(new Error("the upstream process is not running"));
     return new Promise((resolve, reject) => {
-      stdin.write(serializeMessage(message), (err) => (err ? reject(err) : resolve()));
+      this.outbox.push(serializeMessage(message));
+      this.outboxWaiters.push({ resolve, reject });
+      if (this.outbox.length === 1) setImmediate(() => this.flush());
+    });
+  }
+
+  private outbox: string[] = [];
+  private outboxWaiters: Array<{ resolve: () => void; reject: (err: Error) => void }> = [];
+
+  private flush(): void {
+    const chunk = this.outbox.join("");
+    const waiters = this.outboxWaiters;
+    this.outbox = [];
+    this.outboxWaiters = [];
+    const stdin = this.child?.stdin;
+    if (!stdin || !stdin.writable || this.exitInfo) {
+      const err = new Error("the upstream process is not running");
+      for (const w of waiters) w.reject(err);
+      return;
+    }
+    stdin.write(chunk, (err) => {
+      for (const w of waiters) err ? w.reject(err) : w.resolve();
     });
   }
 

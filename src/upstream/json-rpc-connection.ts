@@ -3,10 +3,6 @@
 // and cancellation, and routing of whatever the server sends on its own.
 import { readFileSync } from "node:fs";
 import {
-  isJSONRPCErrorResponse,
-  isJSONRPCNotification,
-  isJSONRPCRequest,
-  isJSONRPCResultResponse,
   SUPPORTED_PROTOCOL_VERSIONS,
   type InitializeResult,
   type JSONRPCErrorResponse,
@@ -21,6 +17,7 @@ import {
 import { InitializeResultSchema } from "@modelcontextprotocol/core";
 import type { Logger } from "../telemetry/logger.js";
 import type { Metrics } from "../telemetry/metrics.js";
+import { isErrorResponse, isRequest, isResponse } from "../mcp/json-rpc-shape.js";
 import { InvalidMessageError } from "./child-process-transport.js";
 import { maskSecrets } from "./secret-mask.js";
 import { transportFailure } from "./transport-failure.js";
@@ -72,7 +69,8 @@ interface Call {
   /** Server→client requests for this call still waiting on the client; the timeout pauses meanwhile. */
   waitingOnClient: number;
   /** Ends the call's own HTTP response stream, if the transport opened one. */
-  stream: AbortController;
+  /** Aborts the call's own HTTP request stream; only for transports with one (Streamable HTTP). */
+  stream: AbortController | undefined;
   onAbort: (() => void) | undefined;
   resolve(result: Result): void;
   reject(err: UpstreamError): void;
@@ -153,7 +151,7 @@ export class JsonRpcConnection {
         timeoutMs,
         timer: undefined,
         waitingOnClient: 0,
-        stream: new AbortController(),
+        stream: this.options.transport.hasPerRequestStream ? new AbortController() : undefined,
         onAbort: undefined,
         resolve,
         reject,
@@ -166,7 +164,7 @@ export class JsonRpcConnection {
         signal.addEventListener("abort", call.onAbort, { once: true });
       }
       this.options.transport
-        .send(message, { requestSignal: call.stream.signal, onRequestStreamEnd: () => this.streamEnded(call) })
+        .send(message, call.stream ? { requestSignal: call.stream.signal, onRequestStreamEnd: () => this.streamEnded(call) } : undefined)
         .catch((err: unknown) => {
           if (this.calls.get(id) !== call) return;
           this.settle(call, this.options.sendFailure?.(err, method) ?? transportFailure(upstream, method, err, this.options.secrets));
@@ -227,9 +225,9 @@ export class JsonRpcConnection {
     // The callbacks reached from here belong to the gateway; one that throws must not take down the
     // transport's read loop (on stdio that would be an uncaught exception).
     try {
-      if (isJSONRPCResultResponse(message) || isJSONRPCErrorResponse(message)) this.receiveResponse(message);
-      else if (isJSONRPCRequest(message)) void this.answer(message);
-      else if (isJSONRPCNotification(message)) this.route(message);
+      if (isResponse(message)) this.receiveResponse(message);
+      else if (isRequest(message)) void this.answer(message);
+      else this.route(message);
     } catch (err) {
       this.options.logger.error({ upstream: this.options.upstream, err }, "handling a message from the upstream failed");
     }
@@ -242,7 +240,7 @@ export class JsonRpcConnection {
       this.options.logger.debug({ upstream: this.options.upstream, id: message.id }, "upstream answered a request that already ended");
       return;
     }
-    if (isJSONRPCErrorResponse(message)) {
+    if (isErrorResponse(message)) {
       this.settle(call, new UpstreamError(message.error.code, message.error.message, message.error.data));
     } else {
       this.settle(call, undefined, message.result);
@@ -375,7 +373,7 @@ export class JsonRpcConnection {
       });
     }
     this.settle(call, err);
-    call.stream.abort();
+    call.stream?.abort();
   }
 
   /** An HTTP response stream ended; a call it never answered will not be answered any more. */
@@ -400,7 +398,7 @@ export class JsonRpcConnection {
   private failAll(failure: (method: string) => UpstreamError): void {
     for (const call of [...this.calls.values()]) {
       this.settle(call, failure(call.method));
-      call.stream.abort();
+      call.stream?.abort();
     }
   }
 

@@ -123,6 +123,15 @@ describe("bad input", () => {
     await stillServing();
   });
 
+  it("answers an allowed browser Origin with CORS headers that expose the session id", async () => {
+    const r = await rawPost(sapper.url, call(7), { "mcp-session-id": session, origin: "http://localhost:3000" });
+    expect(r.status).toBe(200);
+    expect(r.headers.get("access-control-allow-origin")).toBe("http://localhost:3000");
+    expect(r.headers.get("access-control-expose-headers")).toContain("mcp-session-id");
+    const plain = await rawPost(sapper.url, call(8), { "mcp-session-id": session });
+    expect(plain.headers.get("access-control-allow-origin")).toBeNull();
+  });
+
   it("refuses a token in the query string", async () => {
     expectRpcError(await rawPost(`${sapper.url}?access_token=abc`, call(), { "mcp-session-id": session }), 400, -32000);
   });
