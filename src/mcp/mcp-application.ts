@@ -6,6 +6,7 @@ import type {
   JSONRPCNotification,
   JSONRPCRequest,
 } from "@modelcontextprotocol/server";
+import type { CancelSignal } from "../cancellation.js";
 import type { SessionRecord } from "../session/session-store.js";
 
 export type Result = Record<string, unknown>;
@@ -13,7 +14,7 @@ export type Result = Record<string, unknown>;
 export interface RequestContext {
   session: SessionRecord;
   /** Aborted when the client cancels, the request times out or the gateway shuts down. */
-  signal: AbortSignal;
+  signal: CancelSignal;
   /** Sends a notification related to this request (progress, logging) on the request's stream. */
   notify(notification: JSONRPCNotification): void;
   /** Sends a server→client request related to this request; resolves with the client's result or rejects with RpcError. */

@@ -2,6 +2,7 @@
 // timeouts, cancellation, server→client requests and their answers, metrics and request logs.
 import { randomBytes } from "node:crypto";
 import type { JSONRPCMessage, JSONRPCNotification, JSONRPCRequest, JSONRPCResponse } from "@modelcontextprotocol/server";
+import { Cancellation, type CancelSignal } from "../cancellation.js";
 import type { SessionRecord } from "../session/session-store.js";
 import type { Logger } from "../telemetry/logger.js";
 import type { Metrics } from "../telemetry/metrics.js";
@@ -27,7 +28,7 @@ const METRIC_METHODS = new Set([
 
 interface InFlight {
   sessionId: string;
-  controller: AbortController;
+  controller: Cancellation;
   deadline: number;
 }
 
@@ -57,18 +58,18 @@ export class RequestRunner {
 
   async run(request: JSONRPCRequest, session: SessionRecord, sink: MessageSink): Promise<void> {
     const started = performance.now();
-    const controller = new AbortController();
+    const controller = new Cancellation();
     const key = `${session.id}\u0000${JSON.stringify(request.id)}`;
     this.inFlight.set(key, { sessionId: session.id, controller, deadline: Date.now() + this.requestTimeoutMs });
     const ctx: RequestContext = {
       session,
-      signal: controller.signal,
+      signal: controller,
       notify: (n) => sink.related(n),
-      request: (method, params) => this.requestClient(session, sink, method, params, controller.signal),
+      request: (method, params) => this.requestClient(session, sink, method, params, controller),
     };
     let outcome = "ok";
     try {
-      const result = await raceAbort(this.app.handleRequest(request, ctx), controller.signal);
+      const result = await raceAbort(this.app.handleRequest(request, ctx), controller);
       sink.answer({ jsonrpc: "2.0", id: request.id, result });
     } catch (err) {
       const e = err instanceof RpcError ? err : new RpcError(RpcCodes.internalError, `Internal error: ${(err as Error)?.message ?? String(err)}`);
@@ -127,14 +128,14 @@ export class RequestRunner {
   private expire(): void {
     const now = Date.now();
     for (const entry of this.inFlight.values()) {
-      if (entry.deadline <= now && !entry.controller.signal.aborted) {
+      if (entry.deadline <= now && !entry.controller.aborted) {
         entry.controller.abort(new RpcError(RpcCodes.requestTimeout, `Request timed out after ${this.requestTimeoutMs} ms`));
       }
     }
   }
 
   /** Sends a server→client request through a sink and waits for the client's answer (or the signal). */
-  requestClient(session: SessionRecord, sink: MessageSink, method: string, params: Record<string, unknown> | undefined, signal: AbortSignal): Promise<Result> {
+  requestClient(session: SessionRecord, sink: MessageSink, method: string, params: Record<string, unknown> | undefined, signal: CancelSignal): Promise<Result> {
     const id = `sapper-${this.outboundPrefix}-${++this.outboundSeq}`;
     const key = `${session.id}\u0000${id}`;
     return new Promise<Result>((resolve, reject) => {
@@ -156,7 +157,7 @@ export class RequestRunner {
   }
 }
 
-function raceAbort<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
+function raceAbort<T>(work: Promise<T>, signal: CancelSignal): Promise<T> {
   if (signal.aborted) return Promise.reject(signal.reason);
   return new Promise<T>((resolve, reject) => {
     const onAbort = () => reject(signal.reason);

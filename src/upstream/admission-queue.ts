@@ -1,5 +1,6 @@
 // Bounded admission of requests to connections: a request runs as soon as some connection has a free
 // slot, otherwise it waits in a FIFO of at most `maxQueue` entries; a full queue is an immediate error.
+import type { CancelSignal } from "../cancellation.js";
 
 /** A request waiting for a connection. `dispatch` must claim the slot synchronously (before any await). */
 export interface AdmissionJob<T> {
@@ -23,7 +24,7 @@ interface Waiter<T> {
   job: AdmissionJob<T>;
   since: number;
   timer: NodeJS.Timeout;
-  signal: AbortSignal | undefined;
+  signal: CancelSignal | undefined;
   onAbort: () => void;
 }
 
@@ -36,7 +37,7 @@ export class AdmissionQueue<T> {
     return this.waiting.length;
   }
 
-  admit(job: AdmissionJob<T>, signal: AbortSignal | undefined, waitMs: number): void {
+  admit(job: AdmissionJob<T>, signal: CancelSignal | undefined, waitMs: number): void {
     if (signal?.aborted) return job.fail(this.options.cancelled());
     // Waiters go first, so a newcomer never overtakes a request that has been queued longer.
     const target = this.waiting.length === 0 ? this.options.pick() : undefined;

@@ -1,5 +1,6 @@
 // The contract between the gateway and an upstream MCP server, whatever its transport.
 import type { JSONRPCNotification, JSONRPCRequest, InitializeResult } from "@modelcontextprotocol/server";
+import type { CancelSignal } from "../cancellation.js";
 import type { Logger } from "../telemetry/logger.js";
 import type { Metrics } from "../telemetry/metrics.js";
 
@@ -35,7 +36,7 @@ export interface UpstreamCallContext {
    */
   sessionId: string;
   /** Aborting cancels the call: `notifications/cancelled` goes upstream and the promise rejects with kind "cancelled". */
-  signal?: AbortSignal;
+  signal?: CancelSignal;
   /** Overrides the upstream's configured timeout. */
   timeoutMs?: number;
   /**
