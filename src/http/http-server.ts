@@ -1,7 +1,7 @@
 // The HTTP surface: the MCP endpoint behind its guards (Host/Origin, CORS, body limit, no tokens
 // in query strings), plus /healthz, /readyz and /metrics.
-import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from "fastify";
-import type { ServerResponse } from "node:http";
+import Fastify, { type FastifyInstance } from "fastify";
+import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { ServerConfig } from "../config/schema.js";
 import { HttpProtocolError, RpcCodes } from "../mcp/rpc-error.js";
 import type { CallerIdentity } from "../mcp/session-lifecycle.js";
@@ -32,90 +32,90 @@ const TOKEN_QUERY_PARAMS = ["access_token", "token", "api_key", "apikey", "key",
 const CORS_ALLOW_HEADERS = "content-type, accept, authorization, mcp-session-id, mcp-protocol-version, last-event-id";
 
 export function createHttpServer(o: HttpServerOptions): FastifyInstance {
+  const legacy = o.legacy;
+  const { path: mcpPath, legacySse } = o.server;
+  // The MCP paths are served straight from Node's HTTP server: they parse their own bodies and
+  // write their own responses (SSE), and Fastify's per-request work would double the hot path's cost.
+  // Everything else (health, readiness, metrics, CORS preflight, 404) is Fastify's.
+  const mcpRoutes = new Map<string, (req: IncomingMessage, res: ServerResponse, body: Buffer | undefined) => Promise<void>>([
+    [mcpPath, (req, res, body) => o.handler.handle(req, res, body, ANONYMOUS)],
+  ]);
+  if (legacy) {
+    mcpRoutes.set(legacySse.path, async (req, res) => {
+      if (req.method !== "GET") throw new HttpProtocolError(405, RpcCodes.badRequest, "Method Not Allowed: open the legacy stream with GET", { allow: "GET" });
+      await legacy.open(res, ANONYMOUS);
+    });
+    mcpRoutes.set(legacySse.messagesPath, async (req, res, body) => {
+      if (req.method !== "POST") throw new HttpProtocolError(405, RpcCodes.badRequest, "Method Not Allowed: POST messages here", { allow: "POST" });
+      const url = req.url ?? "";
+      const connectionId = new URLSearchParams(url.slice(url.indexOf("?") + 1)).get("sessionId");
+      await legacy.post(req, res, body ?? Buffer.alloc(0), ANONYMOUS, connectionId);
+    });
+  }
+
+  const serveMcp = async (route: (req: IncomingMessage, res: ServerResponse, body: Buffer | undefined) => Promise<void>, req: IncomingMessage, res: ServerResponse) => {
+    res.once("finish", () => o.metrics.httpRequests.inc({ method: req.method ?? "-", status: String(res.statusCode) }));
+    try {
+      const refused = refusal(req, o.policy);
+      if (refused) {
+        o.logger.warn({ method: req.method, reason: refused.message }, "request refused before dispatch");
+        throw refused;
+      }
+      const origin = req.headers.origin;
+      if (origin) {
+        res.setHeader("access-control-allow-origin", origin);
+        res.setHeader("vary", "Origin");
+        res.setHeader("access-control-expose-headers", "mcp-session-id, mcp-protocol-version");
+      }
+      const body = req.method === "POST" ? await readBody(req, o.server.maxBodyBytes) : undefined;
+      await route(req, res, body);
+    } catch (err) {
+      if (err instanceof HttpProtocolError && err.status === 413) res.setHeader("connection", "close");
+      o.handler.fail(res, err, req);
+    }
+  };
+
   const app = Fastify({
     logger: false,
-    bodyLimit: o.server.maxBodyBytes,
     // Sessions and SSE streams are long-lived; Node's own per-request limits must not cut them.
     requestTimeout: 0,
     return503OnClosing: true,
     forceCloseConnections: "idle",
+    serverFactory: (fastifyHandler) =>
+      createServer({ requestTimeout: 0 }, (req, res) => {
+        const url = req.url ?? "/";
+        const q = url.indexOf("?");
+        const route = req.method === "OPTIONS" ? undefined : mcpRoutes.get(q === -1 ? url : url.slice(0, q));
+        if (route) void serveMcp(route, req, res);
+        else fastifyHandler(req, res);
+      }),
   });
 
-  // The MCP endpoint parses its own body (UTF-8, depth, JSON-RPC shape), so it receives raw bytes.
-  app.removeAllContentTypeParsers();
-  app.addContentTypeParser("*", { parseAs: "buffer" }, (_req, body, done) => done(null, body));
-
-  const legacy = o.legacy;
-  const mcpPaths = new Set([o.server.path, ...(legacy ? [o.server.legacySse.path, o.server.legacySse.messagesPath] : [])]);
-
-  // A callback hook (not async): it runs on every request, and this path is hot.
   app.addHook("onRequest", (req, reply, done) => {
     const q = req.url.indexOf("?");
-    if (!mcpPaths.has(q === -1 ? req.url : req.url.slice(0, q))) return done();
-    const refused = refusal(req, o.policy);
+    if ((q === -1 ? req.url : req.url.slice(0, q)) !== mcpPath) return done();
+    // CORS preflight for the MCP endpoint: the same Host/Origin policy as the endpoint itself.
+    const refused = refusal(req.raw, o.policy);
     if (refused) {
-      o.logger.warn({ method: req.method, reason: refused.message }, "request refused before dispatch");
       o.metrics.protocolErrors.inc({ reason: String(refused.status) });
       void reply.code(refused.status).header("content-type", "application/json").send(JSON.stringify(refused.toResponse(null)));
       return;
     }
-    const origin = req.headers.origin;
-    if (origin) {
-      // On the raw response: the MCP handlers write to it directly (hijacked replies skip Fastify's headers).
-      reply.raw.setHeader("access-control-allow-origin", origin);
-      reply.raw.setHeader("vary", "Origin");
-      reply.raw.setHeader("access-control-expose-headers", "mcp-session-id, mcp-protocol-version");
-    }
     done();
   });
 
-  app.setErrorHandler((err: Error & { statusCode?: number; code?: string }, req, reply) => {
-    const status = err.code === "FST_ERR_CTP_BODY_TOO_LARGE" ? 413 : (err.statusCode ?? 500);
-    const message =
-      status === 413 ? `Payload Too Large: the body exceeds ${o.server.maxBodyBytes} bytes` : status >= 500 ? "Internal error" : `Bad Request: ${err.message}`;
-    if (status >= 500) o.logger.error({ err, method: req.method, url: req.url.split("?", 1)[0] }, "HTTP request failed");
-    else o.logger.info({ status, method: req.method, reason: message }, "request refused");
-    o.metrics.protocolErrors.inc({ reason: String(status) });
-    void reply
-      .code(status)
-      .header("content-type", "application/json")
-      .send(JSON.stringify(new HttpProtocolError(status, RpcCodes.badRequest, message).toResponse(null)));
-  });
-
-  const mcp = async (req: FastifyRequest, reply: FastifyReply) => {
-    reply.hijack();
-    countStatus(reply.raw, req.method, o.metrics);
-    await o.handler.handle(req.raw, reply.raw, req.body as Buffer | undefined, ANONYMOUS);
-  };
-  app.route({ method: ["GET", "POST", "DELETE", "PUT", "PATCH"], url: o.server.path, handler: mcp });
-  app.options(o.server.path, async (req, reply) => {
+  app.options(mcpPath, async (req, reply) => {
     const origin = req.headers.origin;
     if (!origin) return reply.code(204).header("allow", "GET, POST, DELETE, OPTIONS").send();
     return reply
       .code(204)
+      .header("access-control-allow-origin", origin)
+      .header("vary", "Origin")
       .header("access-control-allow-methods", "GET, POST, DELETE, OPTIONS")
       .header("access-control-allow-headers", CORS_ALLOW_HEADERS)
       .header("access-control-max-age", "600")
       .send();
   });
-
-  if (legacy) {
-    app.get(o.server.legacySse.path, async (req, reply) => {
-      reply.hijack();
-      countStatus(reply.raw, req.method, o.metrics);
-      await legacy.open(reply.raw, ANONYMOUS);
-    });
-    app.post(o.server.legacySse.messagesPath, async (req, reply) => {
-      reply.hijack();
-      countStatus(reply.raw, req.method, o.metrics);
-      const connectionId = new URLSearchParams(req.url.slice(req.url.indexOf("?") + 1)).get("sessionId");
-      try {
-        await legacy.post(req.raw, reply.raw, (req.body as Buffer | undefined) ?? Buffer.alloc(0), ANONYMOUS, connectionId);
-      } catch (err) {
-        o.handler.fail(reply.raw, err, req.raw);
-      }
-    });
-  }
 
   app.get("/healthz", async () => ({ status: "ok" }));
   app.get("/readyz", async (_req, reply) => {
@@ -129,17 +129,37 @@ export function createHttpServer(o: HttpServerOptions): FastifyInstance {
   return app;
 }
 
+/** Reads a request body up to `limit` bytes; a larger one is refused with 413 without reading it all. */
+function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
+  const tooLarge = () => new HttpProtocolError(413, RpcCodes.badRequest, `Payload Too Large: the body exceeds ${limit} bytes`);
+  const declared = Number(req.headers["content-length"]);
+  if (declared > limit) return Promise.reject(tooLarge());
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on("data", (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > limit) {
+        req.removeAllListeners("data");
+        req.pause();
+        reject(tooLarge());
+        return;
+      }
+      chunks.push(chunk);
+    });
+    req.once("end", () => resolve(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size)));
+    req.once("error", reject);
+  });
+}
+
 /** Refusals that need nothing but the request line and headers. */
-function refusal(req: FastifyRequest, policy: HostOriginPolicy): HttpProtocolError | undefined {
-  const query = req.url.includes("?") ? new URLSearchParams(req.url.slice(req.url.indexOf("?") + 1)) : undefined;
+function refusal(req: IncomingMessage, policy: HostOriginPolicy): HttpProtocolError | undefined {
+  const url = req.url ?? "";
+  const query = url.includes("?") ? new URLSearchParams(url.slice(url.indexOf("?") + 1)) : undefined;
   if (query && TOKEN_QUERY_PARAMS.some((p) => query.has(p))) {
     return new HttpProtocolError(400, RpcCodes.badRequest, "Bad Request: credentials must be sent in the Authorization header, never in the query string");
   }
   const why = policy.check(req.headers);
   if (why) return new HttpProtocolError(403, RpcCodes.badRequest, `Forbidden: ${why}`);
   return undefined;
-}
-
-function countStatus(res: ServerResponse, method: string, metrics: Metrics): void {
-  res.once("finish", () => metrics.httpRequests.inc({ method, status: String(res.statusCode) }));
 }
