@@ -6,6 +6,7 @@ import { Cancellation, type CancelSignal } from "../cancellation.js";
 import type { SessionRecord } from "../session/session-store.js";
 import type { Logger } from "../telemetry/logger.js";
 import type { Metrics } from "../telemetry/metrics.js";
+import type { Counter, Histogram } from "prom-client";
 import type { McpApplication, RequestContext, Result } from "./mcp-application.js";
 import { RpcCodes, RpcError } from "./rpc-error.js";
 
@@ -26,6 +27,13 @@ const METRIC_METHODS = new Set([
   "resources/templates/list", "resources/subscribe", "resources/unsubscribe", "completion/complete", "logging/setLevel",
 ]);
 
+interface MethodSeries {
+  duration: Histogram.Internal<"method">;
+  outcomes: Map<string, Counter.Internal>;
+  /** Creates and caches the counter child of an outcome. */
+  outcome(outcome: string): Counter.Internal;
+}
+
 interface InFlight {
   sessionId: string;
   controller: Cancellation;
@@ -36,6 +44,8 @@ export class RequestRunner {
   /** In-flight requests by `<sessionId>\0<JSON of the request id>`. */
   private readonly inFlight = new Map<string, InFlight>();
   private readonly pending = new Map<string, PendingClientRequest>();
+  /** Metric children per method, looked up once: label hashing per request showed in profiles. */
+  private readonly series = new Map<string, MethodSeries>();
   private readonly outboundPrefix = randomBytes(6).toString("base64url");
   private outboundSeq = 0;
   /** One sweep enforces every request's deadline, instead of a timer per request. */
@@ -79,9 +89,9 @@ export class RequestRunner {
     } finally {
       this.inFlight.delete(key);
       const ms = performance.now() - started;
-      const method = METRIC_METHODS.has(request.method) ? request.method : "other";
-      this.metrics.rpcRequests.labels(method, outcome).inc();
-      this.metrics.rpcDuration.labels(method).observe(ms / 1000);
+      const series = this.seriesFor(METRIC_METHODS.has(request.method) ? request.method : "other");
+      (series.outcomes.get(outcome) ?? series.outcome(outcome)).inc();
+      series.duration.observe(ms / 1000);
       this.logger.debug({ sessionId: session.id, requestId: request.id, method: request.method, outcome, ms: Math.round(ms) }, "request");
     }
   }
@@ -123,6 +133,24 @@ export class RequestRunner {
 
   close(): void {
     clearInterval(this.sweeper);
+  }
+
+  private seriesFor(method: string): MethodSeries {
+    let series = this.series.get(method);
+    if (!series) {
+      const outcomes = new Map<string, Counter.Internal>();
+      series = {
+        duration: this.metrics.rpcDuration.labels(method),
+        outcomes,
+        outcome: (outcome) => {
+          const child = this.metrics.rpcRequests.labels(method, outcome);
+          outcomes.set(outcome, child);
+          return child;
+        },
+      };
+      this.series.set(method, series);
+    }
+    return series;
   }
 
   private expire(): void {
