@@ -174,7 +174,7 @@ export class StdioUpstream implements Upstream {
     slot.connection = connection;
     slot.upSince = Date.now();
     this.initializeResult = result;
-    logger.info({ upstream: this.name, pid: transport.pid, slot: slot.index, server: result.serverInfo }, "upstream process ready");
+    logger.info({ upstream: this.name, childPid: transport.pid, slot: slot.index, server: result.serverInfo }, "upstream process ready");
     this.readyChanged();
     this.queue.pump();
   }
@@ -202,7 +202,7 @@ export class StdioUpstream implements Upstream {
     slot.transport = undefined;
     if (this.state === "closed") return;
     this.deps.logger.warn(
-      { upstream: this.name, pid: transport.pid, slot: slot.index, exit: describeExit(transport.exit), stderr: stderrTail.slice(-5) },
+      { upstream: this.name, childPid: transport.pid, slot: slot.index, exit: describeExit(transport.exit), stderr: stderrTail.slice(-5) },
       "upstream process exited; restarting it",
     );
     this.readyChanged();
@@ -252,7 +252,7 @@ export class StdioUpstream implements Upstream {
     if (line.length > STDERR_LINE_CHARS) line = `${line.slice(0, STDERR_LINE_CHARS)}…`;
     tail.push(line);
     if (tail.length > STDERR_TAIL_LINES) tail.shift();
-    const fields = { upstream: this.name, pid, stream: "stderr" };
+    const fields = { upstream: this.name, childPid: pid, stream: "stderr" };
     if (SEVERE_STDERR.test(line)) this.deps.logger.warn(fields, line);
     else this.deps.logger.info(fields, line);
   }
