@@ -1,15 +1,14 @@
 // `sapper audit <url>`: checks a live MCP endpoint against the production checklist and reports it
 // for people (terminal, HTML) and for CI (JSON, SARIF, --fail-on). Never sends anything but
 // initialize, */list, ping and the one tool call named with --call.
-import { readFileSync } from "node:fs";
 import type { Command } from "commander";
 import { AUDIT_LIMITS } from "../audit/audit-check.js";
 import { PRODUCTION_CHECKLIST } from "../audit/checklist.js";
 import { AUDIT_CHECKS } from "../audit/checks/index.js";
-import { emitReport, FAIL_ON_LEVELS, useColor } from "../audit/report/emit-report.js";
 import { defaultAuditOptions, runAudit, selectChecks } from "../audit/run-audit.js";
-import type { FailOn } from "../audit/score.js";
 import { ExitCodes, isSapperError, SapperError } from "../errors.js";
+import { SAPPER_VERSION } from "../version.js";
+import { checkFailOn, outputReport } from "./report-output.js";
 
 interface AuditCliOptions {
   token: string[];
@@ -87,10 +86,6 @@ function listChecks(): string {
   return `${lines.join("\n")}\n`;
 }
 
-function readVersion(): string {
-  return (JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as { version: string }).version;
-}
-
 export function registerAudit(program: Command): void {
   program
     .command("audit")
@@ -122,7 +117,7 @@ export function registerAudit(program: Command): void {
           process.stdout.write(listChecks());
           return;
         }
-        if (!FAIL_ON_LEVELS.includes(opts.failOn as FailOn)) throw new SapperError("SAPPER_CLI_USAGE", `--fail-on must be one of ${FAIL_ON_LEVELS.join(", ")}`);
+        checkFailOn(opts);
         if (!url) throw new SapperError("SAPPER_CLI_USAGE", "give the URL of the MCP endpoint to audit, e.g. `sapper audit http://127.0.0.1:8080/mcp`");
         let target: URL;
         try {
@@ -147,21 +142,8 @@ export function registerAudit(program: Command): void {
           requestTimeoutMs: bounded("--timeout", opts.timeout, 100, AUDIT_LIMITS.requestTimeoutMs.max),
           checkTimeoutMs: bounded("--check-timeout", opts.checkTimeout, 1_000, AUDIT_LIMITS.checkTimeoutMs.max),
         });
-        const report = await runAudit(options, checks, {}, readVersion());
-        const breached = emitReport(
-          report,
-          {
-            json: opts.json,
-            sarif: opts.sarif,
-            html: opts.html,
-            sarifArtifact: opts.sarifArtifact,
-            color: useColor(opts.color, process.stdout),
-            verbose: opts.verbose === true,
-            failOn: opts.failOn as FailOn,
-          },
-          { stdout: (t) => process.stdout.write(t), stderr: (t) => process.stderr.write(t) },
-        );
-        if (breached) process.exitCode = ExitCodes.findings;
+        const report = await runAudit(options, checks, {}, SAPPER_VERSION);
+        outputReport(report, opts, opts.sarifArtifact !== undefined ? { sarifArtifact: opts.sarifArtifact } : {});
       } catch (err) {
         if (!isSapperError(err)) throw err;
         process.stderr.write(`sapper: ${err.message}\n`);

@@ -1,13 +1,12 @@
 // `sapper lint [dir]`: static checks of a repository's deployment files (Dockerfile, compose,
 // Kubernetes, load balancer) and MCP client configs, with the same reports as `sapper audit`.
-import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import type { Command } from "commander";
 import { PRODUCTION_CHECKLIST } from "../audit/checklist.js";
 import { LINT_RULES, runLint } from "../audit/lint/run-lint.js";
-import { emitReport, FAIL_ON_LEVELS, useColor } from "../audit/report/emit-report.js";
-import type { FailOn } from "../audit/score.js";
-import { ExitCodes, isSapperError, SapperError } from "../errors.js";
+import { ExitCodes, isSapperError } from "../errors.js";
+import { SAPPER_VERSION } from "../version.js";
+import { checkFailOn, outputReport } from "./report-output.js";
 
 interface LintCliOptions {
   json?: string | boolean;
@@ -46,23 +45,9 @@ export function registerLint(program: Command): void {
           process.stdout.write(listRules());
           return;
         }
-        if (!FAIL_ON_LEVELS.includes(opts.failOn as FailOn)) throw new SapperError("SAPPER_CLI_USAGE", `--fail-on must be one of ${FAIL_ON_LEVELS.join(", ")}`);
-        const version = (JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as { version: string }).version;
-        const report = runLint(dir, version);
-        const breached = emitReport(
-          report,
-          {
-            json: opts.json,
-            sarif: opts.sarif,
-            html: opts.html,
-            root: resolve(dir),
-            color: useColor(opts.color, process.stdout),
-            verbose: opts.verbose === true,
-            failOn: opts.failOn as FailOn,
-          },
-          { stdout: (t) => process.stdout.write(t), stderr: (t) => process.stderr.write(t) },
-        );
-        if (breached) process.exitCode = ExitCodes.findings;
+        checkFailOn(opts);
+        const report = runLint(dir, SAPPER_VERSION);
+        outputReport(report, opts, { root: resolve(dir) });
       } catch (err) {
         if (!isSapperError(err)) throw err;
         process.stderr.write(`sapper: ${err.message}\n`);

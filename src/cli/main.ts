@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // The `sapper` command: each subcommand lives in its own file and registers itself here.
 import { Command } from "commander";
-import { readFileSync } from "node:fs";
+import { SAPPER_VERSION } from "../version.js";
 import { registerAudit } from "./audit.js";
 import { registerCheckEnv } from "./check-env.js";
 import { registerLint } from "./lint.js";
@@ -9,15 +9,14 @@ import { registerPin } from "./pin.js";
 import { registerScan } from "./scan.js";
 import { registerServe } from "./serve.js";
 
-const pkg = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as { version: string };
 
 const program = new Command()
   .name("sapper")
   .description("Production gateway and auditor for MCP servers")
-  .version(pkg.version, "-v, --version")
+  .version(SAPPER_VERSION, "-v, --version")
   .showHelpAfterError();
 
-registerServe(program, pkg.version);
+registerServe(program, SAPPER_VERSION);
 registerCheckEnv(program);
 registerAudit(program);
 registerLint(program);

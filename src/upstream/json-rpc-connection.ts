@@ -1,7 +1,6 @@
 // One JSON-RPC conversation with an upstream MCP server over any SDK Transport: the client half of the
 // initialize handshake, our own request ids (many callers share one pipe), per-call progress, timeout
 // and cancellation, and routing of whatever the server sends on its own.
-import { readFileSync } from "node:fs";
 import {
   SUPPORTED_PROTOCOL_VERSIONS,
   type InitializeResult,
@@ -18,6 +17,7 @@ import { InitializeResultSchema } from "@modelcontextprotocol/core";
 import type { Logger } from "../telemetry/logger.js";
 import type { Metrics } from "../telemetry/metrics.js";
 import { isErrorResponse, isRequest, isResponse } from "../mcp/json-rpc-shape.js";
+import { SAPPER_VERSION } from "../version.js";
 import { InvalidMessageError } from "./child-process-transport.js";
 import { maskSecrets } from "./secret-mask.js";
 import { transportFailure } from "./transport-failure.js";
@@ -26,8 +26,7 @@ import { CATALOG_SESSION_ID, UpstreamError, type Params, type Result, type Upstr
 
 const PROTOCOL_VERSION = "2025-11-25";
 const CLIENT_CAPABILITIES = { sampling: {}, elicitation: { form: {}, url: {} }, roots: { listChanged: true } };
-const pkg = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as { version: string };
-const CLIENT_INFO = { name: "sapper", version: pkg.version };
+const CLIENT_INFO = { name: "sapper", version: SAPPER_VERSION };
 
 const METHOD_NOT_FOUND = -32601;
 const INTERNAL_ERROR = -32603;
