@@ -101,6 +101,8 @@ const heldOut = poisonedIn(new URL("holdout-v2/poisoned/", root));
 const heldOutBenign = benignIn(new URL("holdout-v2/benign/", root));
 // Written after the last rule change and never used to write rules: an estimate of recall on unseen phrasing.
 const unseen = poisonedIn(new URL("holdout-v2/unseen/", root));
+// Holdout v4: written before the weak-signal scoring layer (SC-001) and never used to tune it or any rule.
+const holdoutV4 = poisonedIn(new URL("holdout-v4/poisoned/", root));
 
 describe("poisoning evaluation set", () => {
   it("is large enough and covers every family", () => {
@@ -160,5 +162,15 @@ describe("held-out batch v2 (published attacks in new wording, real hard negativ
     console.log(report("unseen batch (estimate for new phrasing)", unseen, familyRows(unseen, [])).join("\n"));
     // A floor against regressions, not a target: rules must not be tuned on this batch.
     expect(recall).toBeGreaterThanOrEqual(0.5);
+  });
+});
+
+describe("holdout v4 (written before the scoring layer, never used for tuning)", () => {
+  it("reports recall on the v4 batch", () => {
+    const recall = holdoutV4.filter((p) => p.flagged.size > 0).length / holdoutV4.length;
+    console.log(report("holdout v4 (estimate for new phrasing)", holdoutV4, familyRows(holdoutV4, [])).join("\n"));
+    expect(holdoutV4.length).toBeGreaterThanOrEqual(25);
+    // A floor against regressions, not a target.
+    expect(recall).toBeGreaterThanOrEqual(0);
   });
 });
