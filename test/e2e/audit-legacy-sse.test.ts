@@ -1,19 +1,12 @@
 // `sapper audit` against server-everything in legacy SSE mode (the HTTP+SSE transport of 2024-11-05):
 // reported as a deprecated transport, not as a dead endpoint, and audited as far as that transport allows.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { CheckResult, Report, Status } from "../../src/audit/check.js";
+import { describe, expect, it } from "vitest";
+import type { Status } from "../../src/audit/check.js";
 import { defaultAuditOptions, runAudit } from "../../src/audit/run-audit.js";
-import { startEverything, type Target } from "./audit-targets.js";
+import { auditOnce, expectVerdicts, startEverything } from "./audit-targets.js";
 
-let target: Target;
-let report: Report;
-const byId = (id: string): CheckResult => report.results.find((r) => r.id === id)!;
-
-beforeAll(async () => {
-  target = await startEverything("sse");
-  report = await runAudit(defaultAuditOptions(new URL(target.url), { burst: 20, concurrency: 5 }));
-}, 120_000);
-afterAll(() => target?.stop());
+const audited = auditOnce(() => startEverything("sse"), { burst: 20, concurrency: 5 }, 120_000);
+const { byId } = audited;
 
 describe("audit of a legacy SSE-only server", () => {
   it("reports the transport as deprecated, not dead", () => {
@@ -22,7 +15,7 @@ describe("audit of a legacy SSE-only server", () => {
     expect(transport.status).toBe("warn");
     expect(transport.summary).toMatch(/^deprecated transport: POST initialize answered HTTP 404; GET \/sse opened a legacy HTTP\+SSE stream \(endpoint \/message\)/);
     expect(transport.evidence.exchanges.some((e) => e.request.method === "GET" && e.response?.headers["content-type"]?.includes("text/event-stream"))).toBe(true);
-    expect(report.facts.transport).toBe("legacy-sse");
+    expect(audited.report.facts.transport).toBe("legacy-sse");
   });
 
   it("still audits what the legacy transport allows, and skips what only Streamable HTTP has", () => {
@@ -41,16 +34,16 @@ describe("audit of a legacy SSE-only server", () => {
       "concurrency.sessions": "pass",
       "ratelimit.burst": "fail",
     };
-    for (const [id, status] of Object.entries(expected)) expect(`${id}: ${byId(id).status}`).toBe(`${id}: ${status}`);
+    expectVerdicts(audited, expected);
     expect(byId("session.unknown-id").summary).toMatch(/speaks only legacy SSE/);
     expect(byId("concurrency.sessions").evidence.data).toMatchObject({ sessions: 5, failedSessions: 0 });
   });
 
   it("finds the SSE endpoint next to a Streamable HTTP URL that does not answer", async () => {
-    const base = new URL(target.url);
+    const base = new URL(audited.url);
     base.pathname = "/mcp";
     const r = await runAudit(defaultAuditOptions(base), []);
     expect(r.facts.transport).toBe("legacy-sse");
-    expect(r.facts.mcpUrl).toBe(target.url);
+    expect(r.facts.mcpUrl).toBe(audited.url);
   });
 });

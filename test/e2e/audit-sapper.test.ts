@@ -1,21 +1,12 @@
 // `sapper audit` against `sapper serve` itself, fronting server-everything over stdio. Every check
 // whose feature Sapper has today must pass; the checks for features still to come (authentication and
 // its metadata, rate limiting) fail with their evidence. When those land, move their ids to `passes`.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { CheckResult, Report } from "../../src/audit/check.js";
-import { defaultAuditOptions, runAudit } from "../../src/audit/run-audit.js";
-import { startSapper, type StartedSapper } from "../helpers/start-sapper.js";
-import { everythingEntry } from "./audit-targets.js";
+import { describe, expect, it } from "vitest";
+import { startSapper } from "../helpers/start-sapper.js";
+import { auditOnce, everythingEntry } from "./audit-targets.js";
 
-let sapper: StartedSapper;
-let report: Report;
-const byId = (id: string): CheckResult => report.results.find((r) => r.id === id)!;
-
-beforeAll(async () => {
-  sapper = await startSapper({ args: ["--", process.execPath, everythingEntry, "stdio"] });
-  report = await runAudit(defaultAuditOptions(new URL(sapper.url), { burst: 50, concurrency: 20 }));
-}, 180_000);
-afterAll(() => sapper?.stop());
+const audited = auditOnce(() => startSapper({ args: ["--", process.execPath, everythingEntry, "stdio"] }), { burst: 50, concurrency: 20 });
+const { byId } = audited;
 
 const passes = [
   "transport.reachable",
@@ -48,7 +39,7 @@ describe("audit of sapper serve in front of server-everything", () => {
   it("fails the checks of features still to come, with evidence", () => {
     for (const id of notYet) expect(`${id}: ${byId(id).status}`).toBe(`${id}: fail`);
     for (const id of needAuth) expect(`${id}: ${byId(id).status}`).toBe(`${id}: skip`);
-    expect(new Set([...passes, ...notYet, ...needAuth])).toEqual(new Set(report.results.map((r) => r.id)));
+    expect(new Set([...passes, ...notYet, ...needAuth])).toEqual(new Set(audited.report.results.map((r) => r.id)));
 
     const auth = byId("auth.required").evidence.exchanges[0]!;
     expect(auth.request.headers.authorization).toBeUndefined();
@@ -65,6 +56,6 @@ describe("audit of sapper serve in front of server-everything", () => {
     // Sapper answers 413 and drops the connection; depending on timing the client sees the 413 or the reset.
     expect(byId("robustness.oversized-body").summary).toMatch(/^a 8\.0 MiB body was refused(?: with 413|: the server closed the connection while the request was being sent|: connection reset by the server)$/);
     expect(byId("concurrency.sessions").evidence.data).toMatchObject({ sessions: 20, failedSessions: 0, requests: 60 });
-    expect(report.facts).toMatchObject({ transport: "streamable-http", sessionful: true });
+    expect(audited.report.facts).toMatchObject({ transport: "streamable-http", sessionful: true });
   });
 });

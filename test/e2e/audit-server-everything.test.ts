@@ -3,22 +3,14 @@
 import { readFileSync } from "node:fs";
 import { Ajv } from "ajv";
 import addFormatsModule from "ajv-formats";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { CheckResult, Report, Status } from "../../src/audit/check.js";
-import { defaultAuditOptions, runAudit } from "../../src/audit/run-audit.js";
-import { sapperAudit, startEverything, type Target } from "./audit-targets.js";
+import { describe, expect, it } from "vitest";
+import type { Report, Status } from "../../src/audit/check.js";
+import { auditOnce, expectVerdicts, sapperAudit, startEverything } from "./audit-targets.js";
 
 const addFormats = addFormatsModule as unknown as (ajv: Ajv) => Ajv;
 
-let target: Target;
-let report: Report;
-const byId = (id: string): CheckResult => report.results.find((r) => r.id === id)!;
-
-beforeAll(async () => {
-  target = await startEverything("streamableHttp");
-  report = await runAudit(defaultAuditOptions(new URL(target.url), { burst: 40, concurrency: 10 }));
-}, 120_000);
-afterAll(() => target?.stop());
+const audited = auditOnce(() => startEverything("streamableHttp"), { burst: 40, concurrency: 10 }, 120_000);
+const { byId } = audited;
 
 describe("audit of server-everything over Streamable HTTP", () => {
   it("gives each check the expected verdict", () => {
@@ -47,9 +39,9 @@ describe("audit of server-everything over Streamable HTTP", () => {
       "concurrency.sessions": "pass",
       "ratelimit.burst": "fail",
     };
-    for (const [id, status] of Object.entries(expected)) expect(`${id}: ${byId(id).status}`).toBe(`${id}: ${status}`);
-    expect(report.facts).toMatchObject({ transport: "streamable-http", protocolVersion: "2025-11-25", sessionful: true });
-    expect(report.facts.server).toMatch(/^mcp-servers\/everything /);
+    expectVerdicts(audited, expected);
+    expect(audited.report.facts).toMatchObject({ transport: "streamable-http", protocolVersion: "2025-11-25", sessionful: true });
+    expect(audited.report.facts.server).toMatch(/^mcp-servers\/everything /);
   });
 
   it("shows an unauthenticated initialize succeeding as the evidence of missing auth", () => {
@@ -65,8 +57,8 @@ describe("audit of server-everything over Streamable HTTP", () => {
 
   it("shows the forged Host and Origin that were accepted as the evidence of DNS rebinding", () => {
     const rebind = byId("browser.dns-rebinding").evidence.exchanges[0]!;
-    expect(rebind.request.headers.host).toBe(`sapper-audit.invalid:${target.port}`);
-    expect(rebind.request.headers.origin).toBe(`http://sapper-audit.invalid:${target.port}`);
+    expect(rebind.request.headers.host).toBe(`sapper-audit.invalid:${new URL(audited.url).port}`);
+    expect(rebind.request.headers.origin).toBe(`http://sapper-audit.invalid:${new URL(audited.url).port}`);
     expect(rebind.response!.status).toBe(200);
     const origin = byId("browser.origin").evidence.exchanges[0]!;
     expect(origin.request.headers.origin).toBe("https://sapper-audit.invalid");
@@ -91,7 +83,7 @@ describe("audit of server-everything over Streamable HTTP", () => {
 describe("the CLI against server-everything", () => {
   it("exits 1 with --fail-on fail, prints JSON, and never prints the token", () => {
     const token = "cli-token-must-not-leak-0123456789";
-    const r = sapperAudit([target.url, "--json", "--fail-on", "fail", "--token-env", "AUDIT_TEST_TOKEN", "--burst", "10", "--concurrency", "3", "--only", "transport,auth,browser,ratelimit"], { AUDIT_TEST_TOKEN: token });
+    const r = sapperAudit([audited.url, "--json", "--fail-on", "fail", "--token-env", "AUDIT_TEST_TOKEN", "--burst", "10", "--concurrency", "3", "--only", "transport,auth,browser,ratelimit"], { AUDIT_TEST_TOKEN: token });
     expect(r.status).toBe(1);
     const json = JSON.parse(r.stdout) as Report;
     expect(json.results.map((x) => x.family)).toEqual(expect.arrayContaining(["transport", "auth", "browser", "ratelimit"]));
@@ -102,7 +94,7 @@ describe("the CLI against server-everything", () => {
   });
 
   it("exits 0 under the default --fail-on never and writes SARIF that validates against the 2.1.0 schema", () => {
-    const r = sapperAudit([target.url, "--sarif", "--burst", "5", "--concurrency", "2", "--no-color"]);
+    const r = sapperAudit([audited.url, "--sarif", "--burst", "5", "--concurrency", "2", "--no-color"]);
     expect(r.status).toBe(0);
     const ajv = new Ajv({ allErrors: true, strict: false });
     addFormats(ajv);
@@ -116,10 +108,10 @@ describe("the CLI against server-everything", () => {
     const bad = sapperAudit(["ftp://example.com/mcp"]);
     expect(bad.status).toBe(2);
     expect(bad.stderr).toMatch(/SAPPER_AUDIT_TARGET_INVALID/);
-    const burst = sapperAudit([target.url, "--burst", "100000"]);
+    const burst = sapperAudit([audited.url, "--burst", "100000"]);
     expect(burst.status).toBe(2);
     expect(burst.stderr).toMatch(/--burst must be a whole number from 1 to 500/);
-    const missing = sapperAudit([target.url, "--token-env", "AUDIT_TEST_UNSET_VARIABLE"]);
+    const missing = sapperAudit([audited.url, "--token-env", "AUDIT_TEST_UNSET_VARIABLE"]);
     expect(missing.status).toBe(2);
     expect(missing.stderr).toMatch(/SAPPER_AUDIT_TOKEN_ENV_MISSING: --token-env AUDIT_TEST_UNSET_VARIABLE/);
   });

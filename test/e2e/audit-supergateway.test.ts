@@ -1,20 +1,12 @@
 // `sapper audit` against supergateway (stateful Streamable HTTP) in front of server-everything's stdio:
 // a peer gateway that gets sessions right (404, random ids, 413) but has no auth, no Origin/Host
 // validation and no rate limit.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { CheckResult, Report, Status } from "../../src/audit/check.js";
-import { defaultAuditOptions, runAudit } from "../../src/audit/run-audit.js";
-import { startSupergateway, type Target } from "./audit-targets.js";
+import { describe, expect, it } from "vitest";
+import type { Status } from "../../src/audit/check.js";
+import { auditOnce, expectVerdicts, startSupergateway } from "./audit-targets.js";
 
-let target: Target;
-let report: Report;
-const byId = (id: string): CheckResult => report.results.find((r) => r.id === id)!;
-
-beforeAll(async () => {
-  target = await startSupergateway();
-  report = await runAudit(defaultAuditOptions(new URL(target.url), { burst: 30, concurrency: 8 }));
-}, 180_000);
-afterAll(() => target?.stop());
+const audited = auditOnce(startSupergateway, { burst: 30, concurrency: 8 });
+const { byId } = audited;
 
 describe("audit of supergateway in front of server-everything", () => {
   it("gives each check the expected verdict", () => {
@@ -43,8 +35,8 @@ describe("audit of supergateway in front of server-everything", () => {
       "concurrency.sessions": "pass",
       "ratelimit.burst": "fail",
     };
-    for (const [id, status] of Object.entries(expected)) expect(`${id}: ${byId(id).status}`).toBe(`${id}: ${status}`);
-    expect(report.facts).toMatchObject({ transport: "streamable-http", sessionful: true });
+    expectVerdicts(audited, expected);
+    expect(audited.report.facts).toMatchObject({ transport: "streamable-http", sessionful: true });
   });
 
   it("shows the evidence behind each finding", () => {
