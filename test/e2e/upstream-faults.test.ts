@@ -66,6 +66,26 @@ describe("upstream faults", () => {
     await echoWorks(3);
   });
 
+  it("ends a request at the gateway's own request timeout even when the upstream allows more", async () => {
+    const strict = await startSapper({
+      config: {
+        server: { requestTimeoutMs: 400 },
+        upstreams: { fx: { transport: "stdio", command: process.execPath, args: ["test/fixtures/gateway-fixture-server.mjs", "--name", "fx"], timeoutMs: 30_000 } },
+      },
+    });
+    try {
+      const s = await openSession(strict.url);
+      const started = Date.now();
+      const r = await rawPost(strict.url, { jsonrpc: "2.0", id: 9, method: "tools/call", params: { name: "fx__hang", arguments: {} } }, { "mcp-session-id": s });
+      const err = responseTo(r, 9)?.error as { code: number; message: string };
+      expect(err.code).toBe(-32003);
+      expect(err.message).toMatch(/timed out after 400 ms/);
+      expect(Date.now() - started).toBeLessThan(5_000);
+    } finally {
+      await strict.stop();
+    }
+  });
+
   it("survives an upstream that writes garbage to stdout", async () => {
     const r = await call(4, "garbage");
     expect(JSON.stringify(responseTo(r, 4)?.result)).toContain("after garbage");
