@@ -8,6 +8,7 @@ import type { TextRole } from "./definition-text.js";
 import { SEVERITIES, type Severity } from "./severity.js";
 import { startPrefixes } from "./start-words.js";
 import { DETECTOR_NEEDS, DETECTORS, type Detector, type DetectorKind, type DetectorParams } from "./text-detectors.js";
+import { compileSignals, type CompiledSignal } from "./weak-signals.js";
 
 export const FAMILIES = [
   "hidden-instructions",
@@ -154,6 +155,17 @@ export class GateIndex {
   private multiChar: RegExp | undefined;
   private readonly bySubstring = new Map<string, number[]>();
   private size = 0;
+  /** Per group id, 1 when its positions are always recorded (the scoring layer's signals). */
+  private tracked = new Uint8Array(0);
+
+  /** Records where these groups occur in every analysis (TextAnalysis.tracked), not only in long text. */
+  track(ids: readonly number[]): void {
+    const grown = new Uint8Array(this.size);
+    grown.set(this.tracked);
+    for (const id of ids) grown[id] = 1;
+    this.tracked = grown;
+    this.listTrackedCache = undefined;
+  }
 
   /** Registers a rule's gate; returns it as a test over a GateState. */
   add(alternatives: string[][][]): Gate {
@@ -272,9 +284,17 @@ export class GateIndex {
     const groups = new Uint8Array(this.size);
     const startNodeHits: Array<number[] | undefined> = new Array<number[] | undefined>(this.startNodes);
     const hits = withHits ? new Map<number, number[]>() : undefined;
+    const trackedIds = this.tracked;
+    const listTracked = this.trackedLists();
+    const tracked = new Map<number, number[]>();
     const mark = (ids: readonly number[], start: number, end: number) => {
       for (const id of ids) {
         groups[id] = 1;
+        if (trackedIds[id] === 1) {
+          const t = tracked.get(id);
+          if (t) t.push(start);
+          else tracked.set(id, [start]);
+        }
         if (!hits) continue;
         const list = hits.get(id);
         if (list) list.push(start, end);
@@ -312,7 +332,7 @@ export class GateIndex {
       if (length === 0) continue;
       if (node > 0 && terminal[node]! >= 0) {
         const ids = this.groupLists[terminal[node]!]!;
-        if (hits) mark(ids, i - length, i);
+        if (hits || listTracked[terminal[node]!] === 1) mark(ids, i - length, i);
         else for (const id of ids) groups[id] = 1;
       }
       node = 0;
@@ -328,7 +348,20 @@ export class GateIndex {
     }
     // A group with both words and substrings got its substring hits last: keep every list in text order.
     if (hits) for (const [id, list] of hits) if (!isSorted(list)) hits.set(id, sortPairs(list));
-    return { groups, startNodeHits, hits };
+    return { groups, startNodeHits, hits, tracked };
+  }
+
+  private listTrackedCache: Uint8Array | undefined;
+
+  /** Per word group list: 1 when it holds a tracked group (its words' positions are recorded). */
+  private trackedLists(): Uint8Array {
+    if (this.listTrackedCache?.length === this.groupLists.length) return this.listTrackedCache;
+    const out = new Uint8Array(this.groupLists.length);
+    this.groupLists.forEach((ids, k) => {
+      if (ids.some((id) => this.tracked[id] === 1)) out[k] = 1;
+    });
+    this.listTrackedCache = out;
+    return out;
   }
 }
 
@@ -338,6 +371,8 @@ export interface TextAnalysis extends GateState {
   startNodeHits: Array<number[] | undefined>;
   /** Gate group id -> where it is satisfied (start, end pairs, in text order); only when asked for. */
   hits: Map<number, number[]> | undefined;
+  /** Tracked group id -> start offsets of its words (GateIndex.track), in text order for words, substrings after. */
+  tracked: Map<number, number[]>;
 }
 
 export interface CompiledRegexRule extends CompiledRuleBase {
@@ -370,6 +405,8 @@ export interface RuleSet {
   foreignAlways: ReadonlySet<string>;
   foreignNever: ReadonlySet<string>;
   gates: GateIndex;
+  /** The weak-signal scoring layer's word groups (in `gates`); absent in a hand-built rule set. */
+  signals?: readonly CompiledSignal[];
 }
 
 function expandMacros(pattern: string, macros: Record<string, string>, ruleId: string): string {
@@ -419,10 +456,14 @@ export function compileRuleSet(file: RuleFile): RuleSet {
     }
     return { ...base, kind: r.kind, detect: DETECTORS[r.kind], params: r.params, needs: DETECTOR_NEEDS[r.kind] };
   });
+  // Registered after the rules' gates: the same one pass over the text marks the signals too.
+  const signals = compileSignals((words) => gates.add([[words]]).alternatives[0]![0]!);
+  gates.track(signals.flatMap((s) => [s.strong, s.weak, ...[s.keys, s.imperative].filter((id): id is number => id !== undefined)]));
   return {
     name: file.name,
     version: file.version,
     rules,
+    signals,
     confusables: new Map(Object.entries(file.confusables)),
     foreignAlways: new Set(file.foreignToolWords.always),
     foreignNever: new Set(file.foreignToolWords.never),

@@ -8,6 +8,7 @@ import { loadRuleSet, type CompiledDetectorRule, type CompiledRegexRule, type Co
 import type { Severity } from "./severity.js";
 import { charClasses, visible, type DetectorContext } from "./text-detectors.js";
 import type { UpstreamDefinitions } from "./tool-guard.js";
+import { isSuspicious, scoreSignals, SCORE_RULE_ID, strongestSignal } from "./weak-signals.js";
 
 export interface Finding {
   definition: DefinitionRef;
@@ -104,6 +105,7 @@ export function createScanner(options: ScannerOptions = {}): Scanner {
     ),
   );
   const detectorCtx: DetectorContext = { confusables: ruleSet.confusables };
+  const signals = ignored.has(SCORE_RULE_ID) ? undefined : ruleSet.signals;
 
   function isForeignTool(name: string | undefined, own: OwnNames): boolean {
     if (!name) return false;
@@ -296,6 +298,27 @@ export function createScanner(options: ScannerOptions = {}): Scanner {
             if (m) report(inner, unit, hit.start, hit.end, m[0], `in hidden text "${visible(m[0], EXCERPT_CHARS)}"`, `${inner.id}:hidden`);
           }
         }
+      }
+    }
+    // The scoring layer: several weak signals together, read from the same pass over prose and keys.
+    if (signals && !out.some((f) => f.severity !== "info" && f.severity !== "low")) {
+      const prose = channel("prose");
+      const key = channel("key");
+      const scored = scoreSignals(signals, prose.units.length ? { ...analysisOf(prose), text: prose.text } : undefined, key.units.length ? { ...analysisOf(key), text: key.text } : undefined);
+      if (isSuspicious(scored)) {
+        const unit = prose.units[0] ?? key.units[0]!;
+        const names = scored.present.map((p) => `${p.name}${p.strength < 1 ? " (weak)" : ""}`).join(", ");
+        out.push({
+          definition: ref,
+          tool: definitionLabel(ref),
+          rule: SCORE_RULE_ID,
+          family: strongestSignal(scored).family,
+          severity: "medium",
+          path: unit.path,
+          span: { start: 0, end: unit.text.length },
+          excerpt: visible(unit.text, EXCERPT_CHARS),
+          message: `several attack-shaped signals together (score ${scored.score}): ${names}`,
+        });
       }
     }
     return out;

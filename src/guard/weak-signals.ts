@@ -1,0 +1,266 @@
+// The weak-signal scoring layer (SC-001): flags a definition when several independent,
+// attack-shaped signals co-occur, even when no phrase rule matches. Each signal is a word list
+// registered as gate groups in the rule set's GateIndex, so the scanner's one pass over a
+// definition's text (the same pass that decides which rules can run) also tells which signals are
+// present: no extra regex pass per signal.
+//
+// A signal is "strong" when a word of its strong list occurs, "weak" when only its weak list does.
+// Words are whole [a-z0-9] words; items starting with "=" are substrings (phrases, punctuation).
+// Tuned only on test/fixtures/poisoning/{poisoned,benign,holdout-v2} (see docs/supply-chain.md).
+import type { Family } from "./rule-set.js";
+
+export type SignalName = "obligation" | "secrecy" | "target" | "privateFile" | "sink" | "otherTools" | "addressesModel";
+
+interface SignalVocabulary {
+  name: SignalName;
+  family: Family;
+  /** Score when a strong word occurs; weak words score half. */
+  weight: number;
+  strong: string[];
+  weak: string[];
+  /** Words read only in property names and other keys (a sink named like `notes`). */
+  keys?: string[];
+}
+
+export const SIGNALS: readonly SignalVocabulary[] = [
+  {
+    name: "obligation",
+    family: "hidden-instructions",
+    weight: 1,
+    strong: [
+      "=you must", "=you should", "=you need to", "=you have to", "=you are required", "=make sure to", "=be sure to",
+      "=is required to", "=before using this", "=before calling this", "=before you call", "=before you use",
+      "=after using this", "=after calling this", "=prior to calling", "=prior to using", "=from now on",
+      "=you need", "=must first", "=must also", "=must always", "=always read", "=always include", "=always append", "=always add", "=otherwise the", "=will fail", "=will not work", "=cannot authenticate", "=required:", "=to complete the", "obligatory",
+    ],
+    weak: ["must", "always", "never", "should", "ought", "need", "needs", "required", "requirement", "first", "before", "prior", "whenever"],
+  },
+  {
+    name: "secrecy",
+    family: "hidden-instructions",
+    weight: 2,
+    strong: [
+      "=do not tell", "=don't tell", "=do not mention", "=don't mention", "=do not inform", "=don't inform", "=do not reveal", "=don't reveal",
+      "=never tell", "=never mention", "=never reveal", "=without telling", "=without informing", "=without mentioning",
+      "=without notifying", "=without alerting", "=no need to mention", "=no need to tell",
+      "=not narrate",
+      "=need not be narrated", "=hidden from the user",
+      "=user must not",
+      "=without asking", "=not be mentioned", "=should not be mentioned", "=hidden copy", "=proceed silently", "=silently forward", "=silently send", "=silently add", "=silently include", "=silently append", "=do not show", "=not show this", "=without confirmation", "=not ask for confirmation", "=without the user", "=user doesn't need", "=user does not need", "=need to know", "=not ask the user", "=not show", "=don't show", "=need to inform", "=confuses them", "=not notify", "=do not ask", "=don't ask", "=already agreed", "=already consented",
+      "secretly", "covertly", "unnoticed", "surreptitiously",
+    ],
+    weak: ["silently", "silent", "invisible", "hidden", "conceal", "unannounced"],
+  },
+  {
+    name: "target",
+    family: "sensitive-target",
+    weight: 1.5,
+    strong: [
+      "credentials", "credential", "passwords", "password", "passwd", "secrets", "keychain", "=api key", "=api_key",
+      "=private key", "=id_rsa", "=id_ed25519", "=.ssh", "=.aws", "=.env", "=.npmrc", "=.pypirc", "=.netrc", "=.gitconfig", "=mcp.json",
+      "=conversation history", "=previous messages",
+      "=earlier messages", "=~/", "=/etc/",
+      "=access token", "=.kube", "=.git-credentials", "=.gnupg", "=.password", "=_token", "=/.config/", "=access tokens", "=api keys", "=key material", "=summary of the conversation", "=summary_of_conversation", "=the conversation", "=user's question", "=account email", "=docker/config", "=config.json", "=secret", "=private keys", "=from the environment", "=environment variables",
+    ],
+    weak: ["secret", "token", "tokens", "ssh", "env", "environment", "history", "conversation", "config", "keys", "key", "login", "logins"],
+  },
+  {
+    // The user's own files and conversation, named the way an attack names them (a path, a dotfile,
+    // "previous messages"): benign secret managers and SSH tools talk about secrets, rarely about these.
+    name: "privateFile",
+    family: "sensitive-target",
+    weight: 2,
+    strong: [
+      "=id_rsa", "=id_ed25519", "=.ssh/", "=.aws/", "=/.env", "=.env file", "=the .env", "=.npmrc", "=.pypirc", "=.netrc", "=.gitconfig",
+      "=.git-credentials", "=.gnupg", "=.kube/", "=mcp.json", "=claude_desktop_config",
+      "=chat transcript", "=conversation history", "=previous messages", "=previous user messages", "=earlier messages",
+      "=summary_of_conversation", "=summary of the conversation", "=/etc/passwd",
+      "=/etc/shadow", "=.docker/config", "=keychain",
+    ],
+    weak: [],
+  },
+  {
+    name: "sink",
+    family: "exfiltration",
+    weight: 1.5,
+    strong: [
+      "upload", "exfiltrate", "transmit", "forward", "bcc", "=send it", "=send them", "=send a copy", "=post it",
+      "=append it", "=append them", "=append the", "=paste the", "=copy the", "=hand over", "=hand all",
+      "=send the", "=embed its", "=embed the", "=paste it", "=add it to", "=include it in", "=include them in", "=pass every", "=pass its", "=pass the contents", "=bcc:", "embed", "=![", "=](http", "=?d=", "=?u=", "=?c=", "=?q=", "=into the", "=in the `", "=put the", "=cross-post", "=render this image", "=markdown link", "=copy the text", "=copy its", "=fill it with", "=as well to", "=also send", "=also post", "=://",
+    ],
+    weak: ["send", "post", "include", "attach", "append", "pass", "paste", "copy", "forwarded", "relay", "mirror", "cc", "=@"],
+    keys: [
+      "notes", "note", "sidenote", "context", "metadata", "feedback", "diagnostics",
+      "telemetry", "extra", "remarks",
+    ],
+  },
+  {
+    name: "otherTools",
+    family: "shadowing",
+    weight: 1.5,
+    strong: [
+      "=other tool", "=another tool", "=other server", "=another server", "=any tool", "=all tools", "=every tool", "=other mcp",
+      "=instead of using",
+      "=server's", "=other servers", "=whenever you call", "=every other", "=all other", "=route all", "=must not be used", "=deprecated", "=compromised", "=never use the", "=do not use the", "=don't use the", "=integration's", "=replacement for", "=other fetch", "=whenever the", "=call the", "=tool with",
+    ],
+    weak: ["tool", "tools", "server", "servers", "override", "replace", "substitute", "instead"],
+  },
+  {
+    name: "addressesModel",
+    family: "hidden-instructions",
+    weight: 1,
+    strong: [
+      "=the assistant", "=assistant:",
+      "=<important>", "=important:", "=ignore ", "=disregard", "=protocol:", "=assistants", "=your next call", "=<|im_start|>", "=[system", "=system:", "=### system", "=ai agent",
+      "llm", "assistant", "assistants", "agent", "agents",
+    ],
+    weak: ["you", "your", "instead", "important", "model", "ai"],
+  },
+];
+
+/** Verbs that, at the start of a sentence other than a field's first, order the reader to act. */
+const IMPERATIVES = [
+  "read", "send", "copy", "include", "pass", "put", "paste", "add", "append", "gather", "collect", "fetch", "open", "call", "forward",
+  "upload", "attach", "embed", "fill", "cat", "look", "ignore", "disregard", "remember", "save", "store", "set", "change", "route",
+  "use", "replace", "run", "execute", "insert", "place", "provide", "grab", "retrieve", "load", "encode", "post", "write", "email",
+  "mail", "cc", "bcc", "also", "then", "first", "make", "ensure", "do", "don't", "never", "always", "whenever", "before", "after",
+];
+
+/** A signal's gate group ids, per strength and place. */
+export interface CompiledSignal {
+  vocabulary: SignalVocabulary;
+  strong: number;
+  weak: number;
+  keys: number | undefined;
+  /** Sentence-initial imperative verbs (obligation only). */
+  imperative: number | undefined;
+}
+
+/** Group registration as GateIndex.add offers it: one alternative of one group. */
+type Register = (words: string[]) => number;
+
+export function compileSignals(register: Register): CompiledSignal[] {
+  return SIGNALS.map((v) => ({
+    vocabulary: v,
+    strong: register(v.strong),
+    weak: register(v.weak),
+    keys: v.keys ? register(v.keys) : undefined,
+    imperative: v.name === "obligation" ? register(IMPERATIVES) : undefined,
+  }));
+}
+
+/** Whether the word at `at` starts a sentence that is not the first of its field: after . ! ? : ; > ) ] and white space. */
+function startsLaterSentence(text: string, at: number): boolean {
+  let i = at - 1;
+  let sawSpace = false;
+  while (i >= 0) {
+    const c = text.charCodeAt(i);
+    if (c !== 32 && c !== 10 && c !== 9 && c !== 13) break;
+    sawSpace = true;
+    i--;
+  }
+  if (i < 0 || !sawSpace) return false;
+  if (text.charCodeAt(i + 1) === 10 && text.charCodeAt(i + 2) === 10 && i + 3 === at) return false; // a field boundary
+  const c = text[i]!;
+  return c === "." || c === "!" || c === "?" || c === ":" || c === ";" || c === ">" || c === ")" || c === "]" || text.charCodeAt(i + 1) === 10;
+}
+
+/** The rule id of the layer's findings (ignorable like any rule). */
+export const SCORE_RULE_ID = "SC-001";
+
+/** The least number of distinct strong signals in one window for a finding without secrecy (chosen on the older fixtures). */
+export const MIN_STRONG = 4;
+/** What a signal present only through its weak words counts, relative to a strong one. */
+export const WEAK = 0.25;
+
+export interface SignalScore {
+  score: number;
+  /** Signals present with their strength (1 strong, 0.5 weak). */
+  present: Array<{ name: SignalName; family: Family; strength: number; points: number }>;
+}
+
+/** Signals count together only within this many characters of each other (about two sentences). */
+export const WINDOW = 320;
+
+interface Analysed {
+  groups: Uint8Array;
+  /** Start offsets of tracked groups' words (GateIndex.track). */
+  tracked: ReadonlyMap<number, readonly number[]>;
+  /** The analysed text (lower case), to tell where a sentence starts. */
+  text: string;
+}
+
+/**
+ * Scores a definition from the one pass over its prose and its keys: the best window of WINDOW
+ * characters (in the prose, or in the keys; a suspicious one first, then the highest score), where
+ * each signal counts once at its strongest. A sink
+ * named by a property (`notes`, `metadata`) counts in every window. Text that only names something
+ * (the definition's own name) does not count.
+ */
+export function scoreSignals(signals: readonly CompiledSignal[], prose: Analysed | undefined, keys: Analysed | undefined): SignalScore {
+  const base = signals.map((s) => (s.keys !== undefined && keys?.groups[s.keys] === 1 ? 1 : 0));
+  let best = windowScore(signals, base, base.map(() => 0), base.map(() => 0));
+  let bestFlagged = isSuspicious(best);
+  for (const text of [prose, keys]) {
+    if (!text) continue;
+    const events: Array<[number, number, boolean]> = [];
+    signals.forEach((s, i) => {
+      for (const at of text.tracked.get(s.strong) ?? []) events.push([at, i, true]);
+      for (const at of text.tracked.get(s.weak) ?? []) events.push([at, i, false]);
+      if (s.imperative !== undefined) for (const at of text.tracked.get(s.imperative) ?? []) if (startsLaterSentence(text.text, at)) events.push([at, i, true]);
+    });
+    if (events.length === 0) continue;
+    events.sort((a, b) => a[0] - b[0]);
+    const strong = signals.map(() => 0);
+    const weak = signals.map(() => 0);
+    let from = 0;
+    for (let to = 0; to < events.length; to++) {
+      const [at, i, isStrong] = events[to]!;
+      if (isStrong) strong[i]!++;
+      else weak[i]!++;
+      while (events[from]![0] < at - WINDOW) {
+        const [, j, wasStrong] = events[from++]!;
+        if (wasStrong) strong[j]!--;
+        else weak[j]!--;
+      }
+      const scored = windowScore(signals, base, strong, weak);
+      const flagged = isSuspicious(scored);
+      if (flagged && !bestFlagged) [best, bestFlagged] = [scored, true];
+      else if (flagged === bestFlagged && scored.score > best.score) best = scored;
+    }
+  }
+  return best;
+}
+
+function windowScore(signals: readonly CompiledSignal[], base: number[], strong: number[], weak: number[]): SignalScore {
+  const present: SignalScore["present"] = [];
+  let score = 0;
+  signals.forEach((s, i) => {
+    const strength = Math.max(base[i]!, strong[i]! > 0 ? 1 : weak[i]! > 0 ? WEAK : 0);
+    if (strength === 0) return;
+    const points = s.vocabulary.weight * strength;
+    score += points;
+    present.push({ name: s.vocabulary.name, family: s.vocabulary.family, strength, points });
+  });
+  return { score, present };
+}
+
+/**
+ * Whether a score is a finding: within one window, secrecy towards the user together with a
+ * sensitive target, a sink or another tool (or with two other signals), or MIN_STRONG distinct
+ * strong signals. Chosen on the older fixtures: secrecy is the one signal benign definitions almost
+ * never carry; target + sink + obligation is common in benign email, secret-manager and file tools.
+ */
+export function isSuspicious(s: SignalScore): boolean {
+  const strong = new Set(s.present.filter((p) => p.strength === 1).map((p) => p.name));
+  if (strong.has("secrecy") && (strong.has("target") || strong.has("privateFile") || strong.has("sink") || strong.has("otherTools") || strong.size >= 3)) return true;
+  if (strong.has("privateFile") && (strong.has("sink") || strong.has("obligation") || strong.has("addressesModel"))) return true;
+  return strong.size >= MIN_STRONG;
+}
+
+const PRIORITY: readonly SignalName[] = ["otherTools", "sink", "privateFile", "target", "secrecy", "obligation", "addressesModel"];
+
+/** The signal that names a finding's family: the most points, ties by PRIORITY. */
+export function strongestSignal(s: SignalScore): SignalScore["present"][number] {
+  return [...s.present].sort((a, b) => b.points - a.points || PRIORITY.indexOf(a.name) - PRIORITY.indexOf(b.name))[0]!;
+}
