@@ -170,7 +170,9 @@ describe("holdout v4 (written before the scoring layer, never used for tuning)",
     const recall = holdoutV4.filter((p) => p.flagged.size > 0).length / holdoutV4.length;
     console.log(report("holdout v4 (estimate for new phrasing)", holdoutV4, familyRows(holdoutV4, [])).join("\n"));
     expect(holdoutV4.length).toBeGreaterThanOrEqual(25);
-    // A floor against regressions, not a target.
-    expect(recall).toBeGreaterThanOrEqual(0);
+    // Reported, not a target (docs/supply-chain.md): 23/27 with the phrase rules alone, and 23/27 with
+    // the scoring layer (SC-001) once phrases taken from this batch's wording were removed from it.
+    // A floor against regressions; nothing may be tuned on this batch.
+    expect(recall).toBeGreaterThanOrEqual(0.8);
   });
 });
