@@ -14,7 +14,7 @@ import { RpcCodes, RpcError } from "../mcp/rpc-error.js";
 import type { SessionRecord, SessionStore } from "../session/session-store.js";
 import type { Logger } from "../telemetry/logger.js";
 import type { Metrics } from "../telemetry/metrics.js";
-import { UpstreamError, type Upstream, type UpstreamCallContext } from "../upstream/upstream.js";
+import { CATALOG_SESSION_ID, UpstreamError, type Upstream, type UpstreamCallContext } from "../upstream/upstream.js";
 import type { BlockedDefinition, Catalog, ListKind } from "./catalog.js";
 import { paginate } from "./paginate.js";
 
@@ -78,7 +78,7 @@ export class Gateway implements McpApplication {
 
   /** A notification an upstream sent outside any request. Delivered only when its session is known. */
   onUpstreamNotification(upstream: string, notification: JSONRPCNotification, sessionId: string | undefined): void {
-    if (sessionId && !sessionId.startsWith("sapper:")) {
+    if (sessionId && sessionId !== CATALOG_SESSION_ID) {
       this.messenger?.sendToSession(sessionId, notification);
       return;
     }

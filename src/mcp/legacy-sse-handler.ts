@@ -7,7 +7,7 @@ import type { InitializeRequestParams, JSONRPCMessage, JSONRPCRequest } from "@m
 import type { Bus } from "../session/bus.js";
 import type { Logger } from "../telemetry/logger.js";
 import type { SessionRecord } from "../session/session-store.js";
-import { parseBody } from "./parse-body.js";
+import { parseBody, requireJsonContentType } from "./parse-body.js";
 import { LEGACY_SSE_VERSIONS } from "./protocol-versions.js";
 import type { MessageSink, RequestRunner } from "./request-runner.js";
 import { HttpProtocolError, RpcCodes } from "./rpc-error.js";
@@ -63,9 +63,7 @@ export class LegacySseHandler {
     if (!stream || stream.caller.key !== caller.key) {
       throw new HttpProtocolError(404, RpcCodes.sessionNotFound, "Session not found: open a new SSE stream");
     }
-    if (!/^application\/json\s*(;|$)/i.test(req.headers["content-type"] ?? "")) {
-      throw new HttpProtocolError(415, RpcCodes.badRequest, "Unsupported Media Type: Content-Type must be application/json");
-    }
+    requireJsonContentType(req.headers["content-type"]);
     const parsed = parseBody(body, this.o.maxJsonDepth);
     res.writeHead(202).end("Accepted");
     const sink: MessageSink = {

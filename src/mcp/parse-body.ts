@@ -12,6 +12,13 @@ export interface ParsedBody {
   items: Array<JSONRPCMessage | { invalid: RpcError; id: RequestId | null }>;
 }
 
+/** POST bodies must be JSON; anything else is refused with 415. */
+export function requireJsonContentType(contentType: string | undefined): void {
+  if (!/^application\/json\s*(;|$)/i.test(contentType ?? "")) {
+    throw new HttpProtocolError(415, RpcCodes.badRequest, "Unsupported Media Type: Content-Type must be application/json");
+  }
+}
+
 export function parseBody(body: Buffer, maxDepth: number): ParsedBody {
   let text: string;
   try {

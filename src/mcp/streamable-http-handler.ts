@@ -7,9 +7,7 @@ import type {
   InitializeRequestParams,
   JSONRPCErrorResponse,
   JSONRPCMessage,
-  JSONRPCNotification,
   JSONRPCRequest,
-  JSONRPCResponse,
   RequestId,
 } from "@modelcontextprotocol/server";
 import type { Bus } from "../session/bus.js";
@@ -18,7 +16,7 @@ import type { SessionRecord } from "../session/session-store.js";
 import type { Logger } from "../telemetry/logger.js";
 import type { Metrics } from "../telemetry/metrics.js";
 import { isNotification, isRequest, isResponse } from "./json-rpc-shape.js";
-import { parseBody, type ParsedBody } from "./parse-body.js";
+import { parseBody, requireJsonContentType, type ParsedBody } from "./parse-body.js";
 import { allowsBatches, STREAMABLE_HTTP_VERSIONS, wantsPrimingEvent } from "./protocol-versions.js";
 import type { MessageSink, RequestRunner } from "./request-runner.js";
 import { HttpProtocolError, RpcCodes } from "./rpc-error.js";
@@ -201,10 +199,7 @@ export class StreamableHttpHandler {
   // ---- POST ------------------------------------------------------------------------------
 
   private async handlePost(req: IncomingMessage, res: ServerResponse, body: Buffer, caller: CallerIdentity): Promise<void> {
-    const contentType = header(req, "content-type") ?? "";
-    if (!/^application\/json\s*(;|$)/i.test(contentType)) {
-      throw new HttpProtocolError(415, RpcCodes.badRequest, "Unsupported Media Type: Content-Type must be application/json");
-    }
+    requireJsonContentType(header(req, "content-type"));
     if (!accepts(req, "application/json") || !accepts(req, "text/event-stream")) {
       throw new HttpProtocolError(406, RpcCodes.badRequest, "Not Acceptable: Accept must list both application/json and text/event-stream");
     }

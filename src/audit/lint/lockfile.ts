@@ -2,7 +2,6 @@
 // image installs exactly what was reviewed.
 import { posix } from "node:path";
 import type { LintFinding, LintRule } from "./lint-rule.js";
-import type { Repo } from "./repo.js";
 
 const ECOSYSTEMS: { manifest: string; locks: string[]; hint: string }[] = [
   { manifest: "package.json", locks: ["package-lock.json", "npm-shrinkwrap.json", "yarn.lock", "pnpm-lock.yaml", "bun.lock", "bun.lockb"], hint: "npm install (commit package-lock.json) and build with npm ci" },

@@ -1,10 +1,11 @@
 // A note, not an error: sticky sessions (nginx ip_hash, Service sessionAffinity, ingress or traefik
-// affinity) are not needed in front of Sapper, whose sessions live in a shared store, and they
-// unbalance replicas. A single-process stateful server behind several replicas does need them.
+// affinity) are not needed in front of a gateway whose sessions live in a store shared by all
+// replicas (Sapper's design), and they unbalance replicas. A single-process stateful server behind
+// several replicas does need them.
 import { composeFiles } from "./compose.js";
 import { k8sObjects } from "./kubernetes.js";
 import type { LintFinding, LintRule } from "./lint-rule.js";
-import { isRecord, type Repo } from "./repo.js";
+import { isRecord } from "./repo.js";
 
 const NGINX_STICKY = /^\s*(ip_hash\s*;|sticky\b|hash\s+\$remote_addr)/;
 
