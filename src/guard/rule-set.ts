@@ -130,10 +130,102 @@ function sortPairs(pairs: number[]): number[] {
 // sliced out or hashed.
 const ALPHABET = 36;
 
+/** Trie letter of each ASCII code: a-z, then 0-9; -1 for every other character. */
+const LETTER = Int8Array.from({ length: 128 }, (_, c) => (c >= 97 && c <= 122 ? c - 97 : c >= 48 && c <= 57 ? c - 48 + 26 : -1));
+
 function letterIndex(c: number): number {
-  if (c >= 97 && c <= 122) return c - 97;
-  if (c >= 48 && c <= 57) return c - 48 + 26;
-  return -1;
+  return c < 128 ? LETTER[c]! : -1;
+}
+
+/**
+ * Every occurrence of a fixed set of substrings, found in the same pass as the words: an
+ * Aho-Corasick automaton as two tables, one over the ASCII characters the substrings use, one over
+ * the others (any character in no substring leads back to the start).
+ */
+class SubstringAutomaton {
+  /** Per ASCII code, its column in `asciiNext` (0: in no substring). */
+  readonly asciiColumn = new Int32Array(128);
+  readonly asciiColumns: number;
+  /** The next state on an ASCII character: `asciiNext[state * asciiColumns + asciiColumn[code]]`. */
+  readonly asciiNext: Int32Array;
+  /** Per other character code in a substring, its column in `otherNext`. */
+  readonly otherColumn = new Map<number, number>();
+  readonly otherNext: Int32Array;
+  /** Per state, the index in `outputs` of the substrings that end there, or -1. */
+  readonly output: Int32Array;
+  /** Substring indexes (in the order given) per output list. */
+  readonly outputs: number[][] = [];
+
+  constructor(substrings: readonly string[]) {
+    let asciiColumns = 1;
+    const children: Array<Map<number, number>> = [new Map()];
+    const ends: number[][] = [[]];
+    substrings.forEach((sub, index) => {
+      let state = 0;
+      for (let i = 0; i < sub.length; i++) {
+        const c = sub.charCodeAt(i);
+        if (c < 128 && this.asciiColumn[c] === 0) this.asciiColumn[c] = asciiColumns++;
+        if (c >= 128 && !this.otherColumn.has(c)) this.otherColumn.set(c, this.otherColumn.size);
+        let child = children[state]!.get(c);
+        if (child === undefined) {
+          child = children.length;
+          children.push(new Map());
+          ends.push([]);
+          children[state]!.set(c, child);
+        }
+        state = child;
+      }
+      ends[state]!.push(index);
+    });
+    this.asciiColumns = asciiColumns;
+    const asciiNext = new Int32Array(children.length * asciiColumns);
+    const otherNext = new Int32Array(children.length * this.otherColumn.size);
+    const cell = (state: number, c: number): number => (c < 128 ? state * asciiColumns + this.asciiColumn[c]! : state * this.otherColumn.size + this.otherColumn.get(c)!);
+    const alphabet = [...Array.from({ length: 128 }, (_, c) => c).filter((c) => this.asciiColumn[c]! > 0), ...this.otherColumn.keys()];
+    const fail = new Int32Array(children.length);
+    const found: number[][] = ends.map(() => []);
+    // Breadth first, so a state's fallback (its longest proper suffix that is a state) is complete before it.
+    const queue = [0];
+    for (let q = 0; q < queue.length; q++) {
+      const state = queue[q]!;
+      found[state] = [...ends[state]!, ...(state === 0 ? [] : found[fail[state]!]!)];
+      for (const c of alphabet) {
+        const child = children[state]!.get(c);
+        const fallback = state === 0 ? 0 : (c < 128 ? asciiNext : otherNext)[cell(fail[state]!, c)]!;
+        (c < 128 ? asciiNext : otherNext)[cell(state, c)] = child ?? fallback;
+        if (child === undefined) continue;
+        fail[child] = fallback;
+        queue.push(child);
+      }
+    }
+    this.asciiNext = asciiNext;
+    this.otherNext = otherNext;
+    this.output = new Int32Array(children.length).fill(-1);
+    found.forEach((list, state) => {
+      if (list.length === 0) return;
+      this.output[state] = this.outputs.length;
+      this.outputs.push(list);
+    });
+  }
+
+  /** The state after reading `c` in `state`. */
+  step(state: number, c: number): number {
+    if (c < 128) return this.asciiNext[state * this.asciiColumns + this.asciiColumn[c]!]!;
+    const column = this.otherColumn.get(c);
+    return column === undefined ? 0 : this.otherNext[state * this.otherColumn.size + column]!;
+  }
+}
+
+/** The substring gates as matched: one-character ones by code (looked up among non-word characters), longer ones by automaton. */
+interface SubstringGates {
+  singleAscii: Int32Array;
+  singleOther: Map<number, number>;
+  /** Group id lists of the one-character substrings (indexed from singleAscii / singleOther). */
+  singleIds: number[][];
+  automaton: SubstringAutomaton | undefined;
+  /** Per automaton substring: its length and its groups. */
+  lengths: number[];
+  ids: number[][];
 }
 
 /** All gate groups of a rule set, indexed by word, so a text's words are looked up once for every rule. */
@@ -148,12 +240,9 @@ export class GateIndex {
   private startNodes = 0;
   /** Per rule start id, the start-prefix nodes (their indexes) its matches begin at. */
   private readonly startsOfRule: number[][] = [];
-  /** Substring gates of one character, by character code: found during the word pass. */
-  private readonly singleChar = new Map<number, number[]>();
-  /** Substring gates of several characters by their first character, and one pattern finding where any of them may occur. */
-  private readonly byFirstChar = new Map<number, Array<[string, number[]]>>();
-  private multiChar: RegExp | undefined;
+  /** Substring gates by substring (lower case), in the order registered; compiled into `substrings` on first use. */
   private readonly bySubstring = new Map<string, number[]>();
+  private substrings: SubstringGates | undefined;
   private size = 0;
   /** Per group id, 1 when its positions are always recorded (the scoring layer's signals). */
   private tracked = new Uint8Array(0);
@@ -164,7 +253,7 @@ export class GateIndex {
     grown.set(this.tracked);
     for (const id of ids) grown[id] = 1;
     this.tracked = grown;
-    this.listTrackedCache = undefined;
+    this.trackedOfListCache = undefined;
   }
 
   /** Registers a rule's gate; returns it as a test over a GateState. */
@@ -175,7 +264,7 @@ export class GateIndex {
         for (const item of group) {
           if (item.startsWith("=")) {
             const key = item.slice(1).toLowerCase();
-            this.multiChar = undefined;
+            this.substrings = undefined;
             const ids = this.bySubstring.get(key);
             if (ids) ids.push(id);
             else this.bySubstring.set(key, [id]);
@@ -184,7 +273,15 @@ export class GateIndex {
         return id;
       }),
     );
-    return { test: (state) => compiled.some((ids) => ids.every((id) => state.groups[id] === 1)), alternatives: compiled };
+    const test = (state: GateState): boolean => {
+      const groups = state.groups;
+      alternatives: for (const ids of compiled) {
+        for (const id of ids) if (groups[id] !== 1) continue alternatives;
+        return true;
+      }
+      return false;
+    };
+    return { test, alternatives: compiled };
   }
 
   /** Registers the word prefixes every match of a rule starts with (see start-words.ts); returns the rule's start id. */
@@ -246,24 +343,25 @@ export class GateIndex {
     this.groupLists[this.terminal[node]!]!.push(id);
   }
 
-  private multiCharPattern(): RegExp | undefined {
-    if (this.multiChar || this.bySubstring.size === 0) return this.multiChar;
-    this.singleChar.clear();
-    this.byFirstChar.clear();
+  private substringGates(): SubstringGates {
+    if (this.substrings) return this.substrings;
+    const gates: SubstringGates = { singleAscii: new Int32Array(128).fill(-1), singleOther: new Map(), singleIds: [], automaton: undefined, lengths: [], ids: [] };
     const multi: string[] = [];
     for (const [sub, ids] of this.bySubstring) {
       if (sub.length === 1) {
-        this.singleChar.set(sub.charCodeAt(0), ids);
-        continue;
+        const c = sub.charCodeAt(0);
+        if (c < 128) gates.singleAscii[c] = gates.singleIds.length;
+        else gates.singleOther.set(c, gates.singleIds.length);
+        gates.singleIds.push(ids);
+      } else if (sub.length > 1) {
+        multi.push(sub);
+        gates.lengths.push(sub.length);
+        gates.ids.push(ids);
       }
-      multi.push(sub);
-      const list = this.byFirstChar.get(sub.charCodeAt(0));
-      if (list) list.push([sub, ids]);
-      else this.byFirstChar.set(sub.charCodeAt(0), [[sub, ids]]);
     }
-    const escaped = multi.map((sub) => sub.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&"));
-    this.multiChar = escaped.length ? new RegExp(escaped.join("|"), "g") : /(?!)/g;
-    return this.multiChar;
+    if (multi.length > 0) gates.automaton = new SubstringAutomaton(multi);
+    this.substrings = gates;
+    return gates;
   }
 
   /** How many gate groups there are (the length of GateState.groups). */
@@ -282,40 +380,56 @@ export class GateIndex {
    */
   analyze(lower: string, withHits: boolean): TextAnalysis {
     const groups = new Uint8Array(this.size);
+    const present: number[] = [];
     const startNodeHits: Array<number[] | undefined> = new Array<number[] | undefined>(this.startNodes);
     const hits = withHits ? new Map<number, number[]>() : undefined;
     const trackedIds = this.tracked;
-    const listTracked = this.trackedLists();
+    const trackedOfList = this.trackedLists();
     const tracked = new Map<number, number[]>();
+    const track = (id: number, start: number) => {
+      const t = tracked.get(id);
+      if (t) t.push(start);
+      else tracked.set(id, [start]);
+    };
     const mark = (ids: readonly number[], start: number, end: number) => {
       for (const id of ids) {
-        groups[id] = 1;
-        if (trackedIds[id] === 1) {
-          const t = tracked.get(id);
-          if (t) t.push(start);
-          else tracked.set(id, [start]);
+        if (groups[id] === 0) {
+          groups[id] = 1;
+          present.push(id);
         }
+        if (trackedIds[id] === 1) track(id, start);
         if (!hits) continue;
         const list = hits.get(id);
         if (list) list.push(start, end);
         else hits.set(id, [start, end]);
       }
     };
-    const multi = this.multiCharPattern(); // also files the one-character substrings
+    const substrings = this.substringGates();
+    const { singleAscii, singleOther, singleIds } = substrings;
+    const automaton = substrings.automaton;
+    // Substring occurrences as start * count + index, marked after the words in text order (as a search would find them).
+    const count = substrings.lengths.length;
+    const found: number[] = [];
     const next = this.next;
     const terminal = this.terminal;
     const startMarks = this.startMarks;
-    const singleChar = this.singleChar;
+    const groupLists = this.groupLists;
+    let state = 0;
     let node = 0;
     let length = 0;
     for (let i = 0; i <= lower.length; i++) {
       let k = -1;
       if (i < lower.length) {
         const c = lower.charCodeAt(i);
-        k = letterIndex(c);
-        if (k < 0 && singleChar.size > 0) {
-          const ids = singleChar.get(c);
-          if (ids) mark(ids, i, i + 1);
+        if (automaton) {
+          state = automaton.step(state, c);
+          const out = automaton.output[state]!;
+          if (out >= 0) for (const s of automaton.outputs[out]!) found.push((i + 1 - substrings.lengths[s]!) * count + s);
+        }
+        k = c < 128 ? LETTER[c]! : -1;
+        if (k < 0) {
+          const single = c < 128 ? singleAscii[c]! : (singleOther.get(c) ?? -1);
+          if (single >= 0) mark(singleIds[single]!, i, i + 1);
         }
       }
       if (k >= 0) {
@@ -331,42 +445,52 @@ export class GateIndex {
       }
       if (length === 0) continue;
       if (node > 0 && terminal[node]! >= 0) {
-        const ids = this.groupLists[terminal[node]!]!;
-        if (hits || listTracked[terminal[node]!] === 1) mark(ids, i - length, i);
-        else for (const id of ids) groups[id] = 1;
+        const list = terminal[node]!;
+        if (hits) mark(groupLists[list]!, i - length, i);
+        else {
+          for (const id of groupLists[list]!) {
+            if (groups[id] === 1) continue;
+            groups[id] = 1;
+            present.push(id);
+          }
+          const ids = trackedOfList[list];
+          if (ids) for (const id of ids) track(id, i - length);
+        }
       }
       node = 0;
       length = 0;
     }
-    // Longer substrings: one search finds where any may start; each is then checked in place (overlaps included).
-    if (multi) {
-      multi.lastIndex = 0;
-      for (let m = multi.exec(lower); m !== null; m = multi.exec(lower)) {
-        for (const [sub, ids] of this.byFirstChar.get(lower.charCodeAt(m.index)) ?? []) if (lower.startsWith(sub, m.index)) mark(ids, m.index, m.index + sub.length);
-        multi.lastIndex = m.index + 1;
+    if (found.length > 0) {
+      if (found.length > 1) found.sort((a, b) => a - b);
+      for (const v of found) {
+        const s = v % count;
+        const start = (v - s) / count;
+        mark(substrings.ids[s]!, start, start + substrings.lengths[s]!);
       }
     }
     // A group with both words and substrings got its substring hits last: keep every list in text order.
     if (hits) for (const [id, list] of hits) if (!isSorted(list)) hits.set(id, sortPairs(list));
-    return { groups, startNodeHits, hits, tracked };
+    return { groups, present, startNodeHits, hits, tracked };
   }
 
-  private listTrackedCache: Uint8Array | undefined;
+  private trackedOfListCache: Array<number[] | undefined> | undefined;
 
-  /** Per word group list: 1 when it holds a tracked group (its words' positions are recorded). */
-  private trackedLists(): Uint8Array {
-    if (this.listTrackedCache?.length === this.groupLists.length) return this.listTrackedCache;
-    const out = new Uint8Array(this.groupLists.length);
-    this.groupLists.forEach((ids, k) => {
-      if (ids.some((id) => this.tracked[id] === 1)) out[k] = 1;
+  /** Per word group list: its tracked groups (whose words' positions are recorded), or undefined when it has none. */
+  private trackedLists(): Array<number[] | undefined> {
+    if (this.trackedOfListCache?.length === this.groupLists.length) return this.trackedOfListCache;
+    const out = this.groupLists.map((ids) => {
+      const t = ids.filter((id) => this.tracked[id] === 1);
+      return t.length > 0 ? t : undefined;
     });
-    this.listTrackedCache = out;
+    this.trackedOfListCache = out;
     return out;
   }
 }
 
 /** What one pass over a text found. */
 export interface TextAnalysis extends GateState {
+  /** The ids of the groups it satisfies (those set in `groups`), so states can be combined without reading every group. */
+  present: number[];
   /** Per start-prefix node: increasing offsets of the words that pass through it (see GateIndex.startsIn). */
   startNodeHits: Array<number[] | undefined>;
   /** Gate group id -> where it is satisfied (start, end pairs, in text order); only when asked for. */

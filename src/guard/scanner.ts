@@ -3,7 +3,7 @@
 // Cost matters (it runs on every connect and list_changed): a definition's text is joined into a
 // few channels so each rule runs once per definition, and cheap word gates skip rules that cannot
 // match.
-import { collectText, definitionLabel, listDefinitions, type DefinitionRef, type TextUnit } from "./definition-text.js";
+import { collectText, definitionLabel, listDefinitions, type DefinitionRef, type TextRole, type TextUnit } from "./definition-text.js";
 import { loadRuleSet, type CompiledDetectorRule, type CompiledRegexRule, type CompiledRule, type Family, type Gate, type GateState, type RuleSet, type TextAnalysis } from "./rule-set.js";
 import type { Severity } from "./severity.js";
 import { charClasses, visible, type DetectorContext } from "./text-detectors.js";
@@ -98,11 +98,9 @@ export function createScanner(options: ScannerOptions = {}): Scanner {
   const detectorRules = rules.filter((r): r is CompiledDetectorRule => r.kind !== "regex");
   const proseRegexRules = regexRules.filter((r) => r.roles.has("prose"));
   const ruleChannels = new Map(regexRules.map((r) => [r, channelsFor(r)]));
-  // Detectors that apply to a unit, by its role and whether it shapes arguments.
-  const detectorsFor = new Map(
-    (["name", "key", "prose"] as const).flatMap((role) =>
-      [false, true].map((inArguments) => [`${role}:${inArguments}`, detectorRules.filter((r) => r.roles.has(role) && (!r.argumentsOnly || inArguments))] as const),
-    ),
+  // Detectors that apply to a unit, by its role and whether it shapes arguments (see detectorSlot).
+  const detectorsFor = (["name", "key", "prose"] as const).flatMap((role) =>
+    [false, true].map((inArguments) => detectorRules.filter((r) => r.roles.has(role) && (!r.argumentsOnly || inArguments))),
   );
   const detectorCtx: DetectorContext = { confusables: ruleSet.confusables };
   const signals = ignored.has(SCORE_RULE_ID) ? undefined : ruleSet.signals;
@@ -270,8 +268,7 @@ export function createScanner(options: ScannerOptions = {}): Scanner {
     for (const name of ["prose", "key", "name"] as const) {
       const c = channel(name);
       if (c.units.length === 0) continue;
-      const a = analysisOf(c);
-      for (let i = 0; i < a.groups.length; i++) gateState.groups[i] |= a.groups[i]!;
+      for (const id of analysisOf(c).present) gateState.groups[id] = 1;
     }
 
     for (const rule of regexRules) {
@@ -286,7 +283,7 @@ export function createScanner(options: ScannerOptions = {}): Scanner {
 
     for (const unit of units) {
       const classes = charClasses(unit.text);
-      for (const rule of detectorsFor.get(`${unit.role}:${unit.inArguments}`)!) {
+      for (const rule of detectorsFor[detectorSlot(unit)]!) {
         if ((rule.needs & classes) !== rule.needs) continue;
         if (rule.gate && !rule.gate.test(gateState)) continue;
         for (const hit of rule.detect(unit.text, rule.params, detectorCtx)) {
@@ -361,6 +358,13 @@ function toolNamed(m: RegExpExecArray): string | undefined {
   if (!m.groups) return undefined;
   for (const v of Object.values(m.groups)) if (v !== undefined) return v;
   return undefined;
+}
+
+const ROLE_SLOT: Readonly<Record<TextRole, number>> = { name: 0, key: 2, prose: 4 };
+
+/** A unit's index in the scanner's detector lists: by role, then whether it shapes arguments. */
+function detectorSlot(u: TextUnit): number {
+  return ROLE_SLOT[u.role] + (u.inArguments ? 1 : 0);
 }
 
 function inChannel(u: TextUnit, name: ChannelName): boolean {
