@@ -9,6 +9,7 @@ import type {
   LoggingLevel,
   ServerCapabilities,
 } from "@modelcontextprotocol/server";
+import type { CancelSignal } from "../cancellation.js";
 import type { McpApplication, RequestContext, Result, SessionMessenger } from "../mcp/mcp-application.js";
 import { RpcCodes, RpcError } from "../mcp/rpc-error.js";
 import type { SessionRecord, SessionStore } from "../session/session-store.js";
@@ -247,18 +248,7 @@ export class Gateway implements McpApplication {
 
   private async forward(upstreamName: string, method: string, params: Record<string, unknown>, ctx: RequestContext): Promise<Result> {
     const upstream = this.o.upstreams.get(upstreamName)!;
-    const callCtx: UpstreamCallContext = {
-      sessionId: ctx.session.id,
-      signal: ctx.signal,
-      onNotification: (n) => {
-        if (n.method === "notifications/message" && !levelEnabled(ctx.session.logLevel, (n.params as { level?: LoggingLevel })?.level)) return;
-        ctx.notify(n);
-      },
-      onRequest: (r) => {
-        checkClientCapability(ctx.session, r.method);
-        return ctx.request(r.method, r.params as Record<string, unknown> | undefined);
-      },
-    };
+    const callCtx = new DownstreamCall(ctx);
     try {
       return await upstream.request(method, params, callCtx);
     } catch (err) {
@@ -271,6 +261,27 @@ export class Gateway implements McpApplication {
       }
       throw err;
     }
+  }
+}
+
+/** An upstream call on behalf of one downstream request: what the upstream sends about it goes back to that request. */
+class DownstreamCall implements UpstreamCallContext {
+  readonly sessionId: string;
+  readonly signal: CancelSignal;
+
+  constructor(private readonly ctx: RequestContext) {
+    this.sessionId = ctx.session.id;
+    this.signal = ctx.signal;
+  }
+
+  onNotification(n: JSONRPCNotification): void {
+    if (n.method === "notifications/message" && !levelEnabled(this.ctx.session.logLevel, (n.params as { level?: LoggingLevel })?.level)) return;
+    this.ctx.notify(n);
+  }
+
+  onRequest(r: JSONRPCRequest): Promise<Result> {
+    checkClientCapability(this.ctx.session, r.method);
+    return this.ctx.request(r.method, r.params as Record<string, unknown> | undefined);
   }
 }
 

@@ -2,6 +2,7 @@
 // in query strings), plus /healthz, /readyz and /metrics.
 import Fastify, { type FastifyInstance } from "fastify";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import type { Counter } from "prom-client";
 import type { ServerConfig } from "../config/schema.js";
 import { HttpProtocolError, RpcCodes } from "../mcp/rpc-error.js";
 import type { CallerIdentity } from "../mcp/session-lifecycle.js";
@@ -53,8 +54,20 @@ export function createHttpServer(o: HttpServerOptions): FastifyInstance {
     });
   }
 
+  // Counted when a response finishes, through counter children cached by method and status: one
+  // listener function for every response, and no label hashing per request.
+  const counted = new Map<string, Map<number, Counter.Internal>>();
+  function countResponse(this: ServerResponse): void {
+    const method = this.req.method ?? "-";
+    let byStatus = counted.get(method);
+    if (!byStatus) counted.set(method, (byStatus = new Map()));
+    let child = byStatus.get(this.statusCode);
+    if (!child) byStatus.set(this.statusCode, (child = o.metrics.httpRequests.labels(method, String(this.statusCode))));
+    child.inc();
+  }
+
   const serveMcp = async (route: (req: IncomingMessage, res: ServerResponse, body: Buffer | undefined) => Promise<void>, req: IncomingMessage, res: ServerResponse) => {
-    res.once("finish", () => o.metrics.httpRequests.inc({ method: req.method ?? "-", status: String(res.statusCode) }));
+    res.on("finish", countResponse);
     try {
       const refused = refusal(req, o.policy);
       if (refused) {
@@ -147,8 +160,8 @@ function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
       }
       chunks.push(chunk);
     });
-    req.once("end", () => resolve(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size)));
-    req.once("error", reject);
+    req.on("end", () => resolve(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size)));
+    req.on("error", reject);
   });
 }
 

@@ -65,7 +65,7 @@ export class LegacySseHandler {
     }
     requireJsonContentType(req.headers["content-type"]);
     const parsed = parseBody(body, this.o.maxJsonDepth);
-    res.writeHead(202).end("Accepted");
+    res.writeHead(202, { "content-type": "text/plain", "content-length": 8 }).end("Accepted");
     const sink: MessageSink = {
       related: (m) => this.send(stream, m),
       answer: (m) => this.send(stream, m),

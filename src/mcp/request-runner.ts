@@ -34,15 +34,38 @@ interface MethodSeries {
   outcome(outcome: string): Counter.Internal;
 }
 
-interface InFlight {
-  sessionId: string;
-  controller: Cancellation;
-  deadline: number;
+/**
+ * One request being handled: the application's context for it, its cancellation and its deadline, in
+ * one object (closures and an AbortSignal per request showed in allocation profiles).
+ */
+class RunningRequest extends Cancellation implements RequestContext {
+  readonly signal: CancelSignal = this;
+  settled = false;
+
+  constructor(
+    private readonly runner: RequestRunner,
+    readonly message: JSONRPCRequest,
+    readonly session: SessionRecord,
+    readonly sink: MessageSink,
+    readonly key: string,
+    readonly started: number,
+    readonly deadline: number,
+  ) {
+    super();
+  }
+
+  notify(notification: JSONRPCNotification): void {
+    this.sink.related(notification);
+  }
+
+  request(method: string, params?: Record<string, unknown>): Promise<Result> {
+    return this.runner.requestClient(this.session, this.sink, method, params, this);
+  }
 }
 
 export class RequestRunner {
   /** In-flight requests by `<sessionId>\0<JSON of the request id>`. */
-  private readonly inFlight = new Map<string, InFlight>();
+  private readonly inFlight = new Map<string, RunningRequest>();
   private readonly pending = new Map<string, PendingClientRequest>();
   /** Metric children per method, looked up once: label hashing per request showed in profiles. */
   private readonly series = new Map<string, MethodSeries>();
@@ -66,33 +89,48 @@ export class RequestRunner {
     return this.inFlight.size;
   }
 
+  /**
+   * Handles one request and answers it through the sink exactly once: with the application's result,
+   * or with an error as soon as the request fails, times out, is cancelled or its session ends. An
+   * answer the application produces after that is dropped.
+   */
   async run(request: JSONRPCRequest, session: SessionRecord, sink: MessageSink): Promise<void> {
-    const started = performance.now();
-    const controller = new Cancellation();
+    const now = Date.now();
     const key = `${session.id}\u0000${JSON.stringify(request.id)}`;
-    this.inFlight.set(key, { sessionId: session.id, controller, deadline: Date.now() + this.requestTimeoutMs });
-    const ctx: RequestContext = {
-      session,
-      signal: controller,
-      notify: (n) => sink.related(n),
-      request: (method, params) => this.requestClient(session, sink, method, params, controller),
-    };
-    let outcome = "ok";
+    const running = new RunningRequest(this, request, session, sink, key, performance.now(), now + this.requestTimeoutMs);
+    this.inFlight.set(key, running);
     try {
-      const result = await raceAbort(this.app.handleRequest(request, ctx), controller);
-      sink.answer({ jsonrpc: "2.0", id: request.id, result });
+      const result = await this.app.handleRequest(request, running);
+      this.settle(running, "ok", { jsonrpc: "2.0", id: request.id, result });
     } catch (err) {
-      const e = err instanceof RpcError ? err : new RpcError(RpcCodes.internalError, `Internal error: ${(err as Error)?.message ?? String(err)}`);
-      outcome = e.code === RpcCodes.requestTimeout ? "timeout" : e.code === RpcCodes.cancelled ? "cancelled" : "error";
       if (!(err instanceof RpcError)) this.logger.error({ err, sessionId: session.id, requestId: request.id, method: request.method }, "request handler failed");
-      sink.answer(e.toResponse(request.id));
-    } finally {
-      this.inFlight.delete(key);
-      const ms = performance.now() - started;
-      const series = this.seriesFor(METRIC_METHODS.has(request.method) ? request.method : "other");
-      (series.outcomes.get(outcome) ?? series.outcome(outcome)).inc();
-      series.duration.observe(ms / 1000);
-      this.logger.debug({ sessionId: session.id, requestId: request.id, method: request.method, outcome, ms: Math.round(ms) }, "request");
+      this.fail(running, err instanceof RpcError ? err : new RpcError(RpcCodes.internalError, `Internal error: ${(err as Error)?.message ?? String(err)}`));
+    }
+  }
+
+  /** Aborts a request (its handler sees the signal) and answers it with the error right away. */
+  private abort(running: RunningRequest, err: RpcError): void {
+    running.abort(err);
+    this.fail(running, err);
+  }
+
+  private fail(running: RunningRequest, e: RpcError): void {
+    const outcome = e.code === RpcCodes.requestTimeout ? "timeout" : e.code === RpcCodes.cancelled ? "cancelled" : "error";
+    this.settle(running, outcome, e.toResponse(running.message.id));
+  }
+
+  private settle(running: RunningRequest, outcome: string, answer: JSONRPCMessage): void {
+    if (running.settled) return;
+    running.settled = true;
+    if (this.inFlight.get(running.key) === running) this.inFlight.delete(running.key);
+    running.sink.answer(answer);
+    const { method } = running.message;
+    const ms = performance.now() - running.started;
+    const series = this.seriesFor(METRIC_METHODS.has(method) ? method : "other");
+    (series.outcomes.get(outcome) ?? series.outcome(outcome)).inc();
+    series.duration.observe(ms / 1000);
+    if (this.logger.isLevelEnabled("debug")) {
+      this.logger.debug({ sessionId: running.session.id, requestId: running.message.id, method, outcome, ms: Math.round(ms) }, "request");
     }
   }
 
@@ -101,7 +139,8 @@ export class RequestRunner {
     if (n.method === "notifications/cancelled") {
       const params = (n.params ?? {}) as { requestId?: unknown; reason?: unknown };
       const reason = typeof params.reason === "string" ? `: ${params.reason}` : "";
-      this.inFlight.get(`${session.id}\u0000${JSON.stringify(params.requestId)}`)?.controller.abort(new RpcError(RpcCodes.cancelled, `Request cancelled by the client${reason}`));
+      const running = this.inFlight.get(`${session.id}\u0000${JSON.stringify(params.requestId)}`);
+      if (running) this.abort(running, new RpcError(RpcCodes.cancelled, `Request cancelled by the client${reason}`));
       return;
     }
     try {
@@ -124,11 +163,11 @@ export class RequestRunner {
 
   /** Aborts every request of a session (it ended). */
   abortSession(sessionId: string, reason: string): void {
-    for (const entry of this.inFlight.values()) if (entry.sessionId === sessionId) entry.controller.abort(new RpcError(RpcCodes.sessionNotFound, reason));
+    for (const running of [...this.inFlight.values()]) if (running.session.id === sessionId) this.abort(running, new RpcError(RpcCodes.sessionNotFound, reason));
   }
 
   abortAll(reason: string): void {
-    for (const entry of this.inFlight.values()) entry.controller.abort(new RpcError(RpcCodes.internalError, reason));
+    for (const running of [...this.inFlight.values()]) this.abort(running, new RpcError(RpcCodes.internalError, reason));
   }
 
   close(): void {
@@ -155,10 +194,9 @@ export class RequestRunner {
 
   private expire(): void {
     const now = Date.now();
-    for (const entry of this.inFlight.values()) {
-      if (entry.deadline <= now && !entry.controller.aborted) {
-        entry.controller.abort(new RpcError(RpcCodes.requestTimeout, `Request timed out after ${this.requestTimeoutMs} ms`));
-      }
+    // Deleting the entry being visited is safe in a Map iteration.
+    for (const running of this.inFlight.values()) {
+      if (running.deadline <= now) this.abort(running, new RpcError(RpcCodes.requestTimeout, `Request timed out after ${this.requestTimeoutMs} ms`));
     }
   }
 
@@ -183,16 +221,4 @@ export class RequestRunner {
       sink.related({ jsonrpc: "2.0", id, method, ...(params ? { params } : {}) } as JSONRPCRequest);
     });
   }
-}
-
-function raceAbort<T>(work: Promise<T>, signal: CancelSignal): Promise<T> {
-  if (signal.aborted) return Promise.reject(signal.reason);
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(signal.reason);
-    signal.addEventListener("abort", onAbort, { once: true });
-    work.then(
-      (v) => (signal.removeEventListener("abort", onAbort), resolve(v)),
-      (e) => (signal.removeEventListener("abort", onAbort), reject(e)),
-    );
-  });
 }

@@ -15,6 +15,7 @@ import type { EventLog } from "../session/event-log.js";
 import type { SessionRecord } from "../session/session-store.js";
 import type { Logger } from "../telemetry/logger.js";
 import type { Metrics } from "../telemetry/metrics.js";
+import { writeEmpty, writeJson } from "./json-response.js";
 import { isNotification, isRequest, isResponse } from "./json-rpc-shape.js";
 import { parseBody, requireJsonContentType, type ParsedBody } from "./parse-body.js";
 import { allowsBatches, STREAMABLE_HTTP_VERSIONS, wantsPrimingEvent } from "./protocol-versions.js";
@@ -91,15 +92,13 @@ class ResponseStream implements MessageSink {
     if (!this.sse) {
       if (this.outstanding === 0 && !this.batch) {
         this.done = true;
-        this.res.writeHead(200, { "content-type": "application/json", [SESSION_HEADER]: this.session.id });
-        this.res.end(JSON.stringify(message));
+        writeJson(this.res, 200, { [SESSION_HEADER]: this.session.id }, message);
         return;
       }
       (this.answers ??= []).push(message);
       if (this.outstanding === 0) {
         this.done = true;
-        this.res.writeHead(200, { "content-type": "application/json", [SESSION_HEADER]: this.session.id });
-        this.res.end(JSON.stringify(this.answers));
+        writeJson(this.res, 200, { [SESSION_HEADER]: this.session.id }, this.answers);
       }
       return;
     }
@@ -192,8 +191,7 @@ export class StreamableHttpHandler {
       res.end();
       return;
     }
-    res.writeHead(e.status, { "content-type": "application/json", ...e.headers });
-    res.end(JSON.stringify(e.toResponse(id)));
+    writeJson(res, e.status, { ...e.headers }, e.toResponse(id));
   }
 
   // ---- POST ------------------------------------------------------------------------------
@@ -225,12 +223,16 @@ export class StreamableHttpHandler {
     }
     const params = (msg.params ?? {}) as InitializeRequestParams;
     const { record, result } = await this.o.lifecycle.start(params, caller, "streamable-http", STREAMABLE_HTTP_VERSIONS);
-    res.writeHead(200, { "content-type": "application/json", [SESSION_HEADER]: record.id });
-    res.end(JSON.stringify({ jsonrpc: "2.0", id: msg.id, result }));
+    writeJson(res, 200, { [SESSION_HEADER]: record.id }, { jsonrpc: "2.0", id: msg.id, result });
   }
 
   /** Handles the messages of one POST of an established session. */
   async dispatch(res: ServerResponse, session: SessionRecord, parsed: ParsedBody): Promise<void> {
+    // The common case, one request in a POST, without the bookkeeping a batch needs.
+    const single = parsed.batch ? undefined : parsed.items[0];
+    if (single && !("invalid" in single) && isRequest(single)) {
+      return this.o.runner.run(single, session, new ResponseStream(this, res, session, 1, false));
+    }
     const requests: JSONRPCRequest[] = [];
     const immediate: JSONRPCErrorResponse[] = [];
     for (const item of parsed.items) {
@@ -240,8 +242,7 @@ export class StreamableHttpHandler {
       else if (isResponse(item)) this.o.runner.clientResponse(session, item);
     }
     if (requests.length === 0 && immediate.length === 0) {
-      res.writeHead(202, { [SESSION_HEADER]: session.id });
-      res.end();
+      writeEmpty(res, 202, { [SESSION_HEADER]: session.id });
       return;
     }
     const stream = new ResponseStream(this, res, session, requests.length + immediate.length, parsed.batch);
@@ -309,8 +310,7 @@ export class StreamableHttpHandler {
     const session = await this.requireSession(req, caller);
     this.checkVersionHeader(req);
     await this.o.lifecycle.end(session, "deleted");
-    res.writeHead(200, { "content-type": "application/json" });
-    res.end();
+    writeEmpty(res, 200, {});
   }
 
   private closeStreams(sessionId: string): void {

@@ -37,6 +37,11 @@ export class AdmissionQueue<T> {
     return this.waiting.length;
   }
 
+  /** A target free right now for a request that need not wait: nobody is queued and a slot is free. */
+  free(): T | undefined {
+    return this.waiting.length === 0 ? this.options.pick() : undefined;
+  }
+
   admit(job: AdmissionJob<T>, signal: CancelSignal | undefined, waitMs: number): void {
     if (signal?.aborted) return job.fail(this.options.cancelled());
     // Waiters go first, so a newcomer never overtakes a request that has been queued longer.

@@ -162,35 +162,33 @@ export class ChildProcessTransport implements Transport {
 
   /**
    * Queues a message; everything queued in one turn of the event loop goes out in one pipe write
-   * (under load, one write per message was the gateway's largest single cost).
+   * (under load, one write per message was the gateway's largest single cost). The messages of one
+   * write share one promise, settled when the write completes or fails.
    */
   send(message: JSONRPCMessage): Promise<void> {
     const stdin = this.child?.stdin;
     if (!stdin || !stdin.writable || this.exitInfo) return Promise.reject(new Error("the upstream process is not running"));
-    return new Promise((resolve, reject) => {
-      this.outbox.push(serializeMessage(message));
-      this.outboxWaiters.push({ resolve, reject });
-      if (this.outbox.length === 1) setImmediate(() => this.flush());
-    });
+    this.outbox.push(serializeMessage(message));
+    if (this.outbox.length === 1) {
+      this.written = new Promise<void>((resolve, reject) => {
+        this.settleWrite = (err) => (err ? reject(err) : resolve());
+      });
+      setImmediate(() => this.flush());
+    }
+    return this.written!;
   }
 
   private outbox: string[] = [];
-  private outboxWaiters: Array<{ resolve: () => void; reject: (err: Error) => void }> = [];
+  private written: Promise<void> | undefined;
+  private settleWrite: (err: Error | null | undefined) => void = () => {};
 
   private flush(): void {
     const chunk = this.outbox.join("");
-    const waiters = this.outboxWaiters;
+    const settle = this.settleWrite;
     this.outbox = [];
-    this.outboxWaiters = [];
     const stdin = this.child?.stdin;
-    if (!stdin || !stdin.writable || this.exitInfo) {
-      const err = new Error("the upstream process is not running");
-      for (const w of waiters) w.reject(err);
-      return;
-    }
-    stdin.write(chunk, (err) => {
-      for (const w of waiters) err ? w.reject(err) : w.resolve();
-    });
+    if (!stdin || !stdin.writable || this.exitInfo) return settle(new Error("the upstream process is not running"));
+    stdin.write(chunk, settle);
   }
 
   /** Ends stdin and sends SIGTERM, then SIGKILL after the grace period; resolves once the child is gone. */

@@ -310,13 +310,13 @@ export class JsonRpcConnection {
         },
       });
     }
-    const { onRequest } = call.hooks;
-    if (!onRequest) {
+    const { hooks } = call;
+    if (!hooks.onRequest) {
       return this.reply(request.id, { error: { code: METHOD_NOT_FOUND, message: `the client of this request does not handle ${request.method}` } });
     }
     this.pauseTimer(call);
     try {
-      const result = await onRequest(request);
+      const result = await hooks.onRequest(request);
       await this.reply(request.id, { result });
     } catch (err) {
       await this.reply(request.id, { error: rpcErrorOf(err) });

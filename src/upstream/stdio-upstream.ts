@@ -92,6 +92,9 @@ export class StdioUpstream implements Upstream {
       return Promise.reject(upstreamFailure("unavailable", this.name, `upstream "${this.name}" is ${this.state === "new" ? "not started" : "closed"}`));
     }
     const timeoutMs = ctx.timeoutMs ?? this.spec.timeoutMs;
+    // Without a queue the call goes straight to a process, with no promise around the connection's own.
+    const free = this.queue.free();
+    if (free !== undefined) return free.request(method, params, ctx, timeoutMs);
     return new Promise<Result>((resolve, reject) => {
       this.queue.admit(
         {

@@ -43,13 +43,13 @@ export interface UpstreamCallContext {
    * Notifications about this request: its progress (with the caller's own token restored) and log
    * messages, the latter only while this is the connection's sole request in flight.
    */
-  onNotification?: (notification: JSONRPCNotification) => void;
+  onNotification?(notification: JSONRPCNotification): void;
   /**
    * Server→client requests (sampling, elicitation, roots/list) made while this is the connection's
    * sole request in flight; resolve with the client's result, or throw (an error with a numeric
    * `code` keeps it). With zero or several requests in flight they are refused upstream instead.
    */
-  onRequest?: (request: JSONRPCRequest) => Promise<Result>;
+  onRequest?(request: JSONRPCRequest): Promise<Result>;
 }
 
 /** Events an upstream emits that belong to no single request. */
