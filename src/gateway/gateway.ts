@@ -133,14 +133,14 @@ export class Gateway implements McpApplication {
         this.refuseBlocked("tool", name, catalog.blocked("tool", name), ctx);
         const route = catalog.resolveTool(name);
         if (!route) throw new RpcError(RpcCodes.invalidParams, `Unknown tool: ${name}`);
-        return this.forward(route.upstream, request.method, { ...params, name: route.local }, ctx);
+        return this.forward(route.upstream, request.method, withName(params, route.local), ctx);
       }
       case "prompts/get": {
         const name = requireString(params, "name");
         this.refuseBlocked("prompt", name, catalog.blocked("prompt", name), ctx);
         const route = catalog.resolvePrompt(name);
         if (!route) throw new RpcError(RpcCodes.invalidParams, `Unknown prompt: ${name}`);
-        return this.forward(route.upstream, request.method, { ...params, name: route.local }, ctx);
+        return this.forward(route.upstream, request.method, withName(params, route.local), ctx);
       }
       case "resources/read":
         return this.forward(this.resourceOwner(requireString(params, "uri"), ctx), request.method, params, ctx);
@@ -290,6 +290,11 @@ function checkClientCapability(session: SessionRecord, method: string): void {
   if (needed && !session.clientCapabilities[needed]) {
     throw new RpcError(RpcCodes.methodNotFound, `The client did not declare the ${needed} capability`);
   }
+}
+
+/** The params with the upstream's own name for the tool or prompt (a copy only when it differs). */
+function withName(params: Record<string, unknown>, local: string): Record<string, unknown> {
+  return params.name === local ? params : { ...params, name: local };
 }
 
 function requireString(params: Record<string, unknown>, key: string): string {

@@ -28,6 +28,9 @@ export interface HttpServerOptions {
   logger: Logger;
 }
 
+/** Serves one MCP path; errors it throws or rejects with are answered as protocol errors. */
+type McpRoute = (req: IncomingMessage, res: ServerResponse, body: Buffer | undefined) => Promise<void>;
+
 const ANONYMOUS: CallerIdentity = { key: "anonymous", tenant: "default" };
 const TOKEN_QUERY_PARAMS = ["access_token", "token", "api_key", "apikey", "key", "auth"];
 const CORS_ALLOW_HEADERS = "content-type, accept, authorization, mcp-session-id, mcp-protocol-version, last-event-id";
@@ -38,7 +41,7 @@ export function createHttpServer(o: HttpServerOptions): FastifyInstance {
   // The MCP paths are served straight from Node's HTTP server: they parse their own bodies and
   // write their own responses (SSE), and Fastify's per-request work would double the hot path's cost.
   // Everything else (health, readiness, metrics, CORS preflight, 404) is Fastify's.
-  const mcpRoutes = new Map<string, (req: IncomingMessage, res: ServerResponse, body: Buffer | undefined) => Promise<void>>([
+  const mcpRoutes = new Map<string, McpRoute>([
     [mcpPath, (req, res, body) => o.handler.handle(req, res, body, ANONYMOUS)],
   ]);
   if (legacy) {
@@ -66,26 +69,29 @@ export function createHttpServer(o: HttpServerOptions): FastifyInstance {
     child.inc();
   }
 
-  const serveMcp = async (route: (req: IncomingMessage, res: ServerResponse, body: Buffer | undefined) => Promise<void>, req: IncomingMessage, res: ServerResponse) => {
+  const failed = (req: IncomingMessage, res: ServerResponse, err: unknown) => {
+    if (err instanceof HttpProtocolError && err.status === 413) res.setHeader("connection", "close");
+    o.handler.fail(res, err, req);
+  };
+  const run = (route: McpRoute, req: IncomingMessage, res: ServerResponse, body: Buffer | undefined) => {
+    route(req, res, body).catch((err: unknown) => failed(req, res, err));
+  };
+  // Callbacks rather than async functions: this runs for every MCP request.
+  const serveMcp = (route: McpRoute, req: IncomingMessage, res: ServerResponse) => {
     res.on("finish", countResponse);
-    try {
-      const refused = refusal(req, o.policy);
-      if (refused) {
-        o.logger.warn({ method: req.method, reason: refused.message }, "request refused before dispatch");
-        throw refused;
-      }
-      const origin = req.headers.origin;
-      if (origin) {
-        res.setHeader("access-control-allow-origin", origin);
-        res.setHeader("vary", "Origin");
-        res.setHeader("access-control-expose-headers", "mcp-session-id, mcp-protocol-version");
-      }
-      const body = req.method === "POST" ? await readBody(req, o.server.maxBodyBytes) : undefined;
-      await route(req, res, body);
-    } catch (err) {
-      if (err instanceof HttpProtocolError && err.status === 413) res.setHeader("connection", "close");
-      o.handler.fail(res, err, req);
+    const refused = refusal(req, o.policy);
+    if (refused) {
+      o.logger.warn({ method: req.method, reason: refused.message }, "request refused before dispatch");
+      return failed(req, res, refused);
     }
+    const origin = req.headers.origin;
+    if (origin) {
+      res.setHeader("access-control-allow-origin", origin);
+      res.setHeader("vary", "Origin");
+      res.setHeader("access-control-expose-headers", "mcp-session-id, mcp-protocol-version");
+    }
+    if (req.method !== "POST") return run(route, req, res, undefined);
+    readBody(req, o.server.maxBodyBytes, (err, body) => (err ? failed(req, res, err) : run(route, req, res, body)));
   };
 
   const app = Fastify({
@@ -99,7 +105,7 @@ export function createHttpServer(o: HttpServerOptions): FastifyInstance {
         const url = req.url ?? "/";
         const q = url.indexOf("?");
         const route = req.method === "OPTIONS" ? undefined : mcpRoutes.get(q === -1 ? url : url.slice(0, q));
-        if (route) void serveMcp(route, req, res);
+        if (route) serveMcp(route, req, res);
         else fastifyHandler(req, res);
       }),
   });
@@ -143,26 +149,24 @@ export function createHttpServer(o: HttpServerOptions): FastifyInstance {
 }
 
 /** Reads a request body up to `limit` bytes; a larger one is refused with 413 without reading it all. */
-function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
+function readBody(req: IncomingMessage, limit: number, done: (err: Error | undefined, body?: Buffer) => void): void {
   const tooLarge = () => new HttpProtocolError(413, RpcCodes.badRequest, `Payload Too Large: the body exceeds ${limit} bytes`);
-  const declared = Number(req.headers["content-length"]);
-  if (declared > limit) return Promise.reject(tooLarge());
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on("data", (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > limit) {
-        req.removeAllListeners("data");
-        req.pause();
-        reject(tooLarge());
-        return;
-      }
-      chunks.push(chunk);
-    });
-    req.on("end", () => resolve(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size)));
-    req.on("error", reject);
+  if (Number(req.headers["content-length"]) > limit) return done(tooLarge());
+  const chunks: Buffer[] = [];
+  let size = 0;
+  req.on("data", (chunk: Buffer) => {
+    size += chunk.length;
+    if (size > limit) {
+      req.removeAllListeners("data");
+      req.removeAllListeners("end");
+      req.pause();
+      done(tooLarge());
+      return;
+    }
+    chunks.push(chunk);
   });
+  req.on("end", () => done(undefined, chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size)));
+  req.on("error", done);
 }
 
 /** Refusals that need nothing but the request line and headers. */
