@@ -328,25 +328,58 @@ function classCounts(s: string): { upper: number; lower: number; digit: number }
   return { upper, lower, digit };
 }
 
-const base64: Detector = (text, params) => {
-  const minLength = Number(params.minLength ?? 40);
-  const mode = String(params.decodesTo ?? "text");
-  const binaryMin = Number(params.binaryMinLength ?? 200);
-  const hits: DetectorHit[] = [];
+/** An encoded run as found and decoded, whatever a rule's parameters. */
+interface EncodedBlob {
+  start: number;
+  /** The run as written (hex without its `0x`). */
+  blob: string;
+  end: number;
+  decoded: string;
+  isText: boolean;
+}
+
+/**
+ * The text and binary rules of one encoding read the same runs of the same text one after the
+ * other: the runs of the last text read are kept, so each is found and decoded once.
+ */
+function lastTextMemo(find: (text: string) => EncodedBlob[]): (text: string) => EncodedBlob[] {
+  let lastText: string | undefined;
+  let lastBlobs: EncodedBlob[] = [];
+  return (text) => {
+    if (text !== lastText) {
+      lastBlobs = find(text);
+      lastText = text;
+    }
+    return lastBlobs;
+  };
+}
+
+const base64Blobs = lastTextMemo((text) => {
+  const out: EncodedBlob[] = [];
   for (const m of text.matchAll(BASE64)) {
     const blob = m[0];
-    if (blob.length < minLength) continue;
     const c = classCounts(blob);
     // Identifiers and words are letters only, or one case; encoded data mixes cases and digits.
     if (c.upper < 3 || c.lower < 3 || c.digit < 1) continue;
     const before = text.slice(Math.max(0, m.index - 40), m.index);
     if (/data:image\/[\w.+-]+;base64,$/i.test(before)) continue;
     const decoded = Buffer.from(blob.replace(/-/g, "+").replace(/_/g, "/"), "base64").toString("utf8");
-    const isText = looksLikeText(decoded);
+    out.push({ start: m.index, blob, end: m.index + blob.length, decoded, isText: looksLikeText(decoded) });
+  }
+  return out;
+});
+
+const base64: Detector = (text, params) => {
+  const minLength = Number(params.minLength ?? 40);
+  const mode = String(params.decodesTo ?? "text");
+  const binaryMin = Number(params.binaryMinLength ?? 200);
+  const hits: DetectorHit[] = [];
+  for (const { start, blob, end, decoded, isText } of base64Blobs(text)) {
+    if (blob.length < minLength) continue;
     if (mode === "text" && isText) {
-      hits.push({ start: m.index, end: m.index + blob.length, detail: `${blob.length}-character base64 decodes to ${quote(decoded)}`, decoded });
+      hits.push({ start, end, detail: `${blob.length}-character base64 decodes to ${quote(decoded)}`, decoded });
     } else if (mode === "binary" && !isText && blob.length >= binaryMin) {
-      hits.push({ start: m.index, end: m.index + blob.length, detail: `${blob.length}-character base64 blob ${quote(blob.slice(0, 40))}` });
+      hits.push({ start, end, detail: `${blob.length}-character base64 blob ${quote(blob.slice(0, 40))}` });
     }
   }
   return hits;
@@ -354,17 +387,24 @@ const base64: Detector = (text, params) => {
 
 const HEX = /(?<![0-9A-Za-z])(?:0x)?(?:[0-9a-fA-F]{2}){20,}(?![0-9A-Za-z])/g;
 
-const hexBlob: Detector = (text, params) => {
-  const mode = String(params.decodesTo ?? "text");
-  const binaryMin = Number(params.binaryMinLength ?? 128);
-  const hits: DetectorHit[] = [];
+const hexBlobs = lastTextMemo((text) => {
+  const out: EncodedBlob[] = [];
   for (const m of text.matchAll(HEX)) {
     const hex = m[0].replace(/^0x/, "");
     if (!/[a-fA-F]/.test(hex) || !/[0-9]/.test(hex)) continue;
     const decoded = Buffer.from(hex, "hex").toString("utf8");
-    const isText = looksLikeText(decoded);
-    if (mode === "text" && isText) hits.push({ start: m.index, end: m.index + m[0].length, detail: `${hex.length}-digit hex decodes to ${quote(decoded)}`, decoded });
-    else if (mode === "binary" && !isText && hex.length >= binaryMin) hits.push({ start: m.index, end: m.index + m[0].length, detail: `${hex.length}-digit hex blob` });
+    out.push({ start: m.index, blob: hex, end: m.index + m[0].length, decoded, isText: looksLikeText(decoded) });
+  }
+  return out;
+});
+
+const hexBlob: Detector = (text, params) => {
+  const mode = String(params.decodesTo ?? "text");
+  const binaryMin = Number(params.binaryMinLength ?? 128);
+  const hits: DetectorHit[] = [];
+  for (const { start, blob: hex, end, decoded, isText } of hexBlobs(text)) {
+    if (mode === "text" && isText) hits.push({ start, end, detail: `${hex.length}-digit hex decodes to ${quote(decoded)}`, decoded });
+    else if (mode === "binary" && !isText && hex.length >= binaryMin) hits.push({ start, end, detail: `${hex.length}-digit hex blob` });
   }
   return hits;
 };
@@ -468,13 +508,42 @@ export const CharClass = {
   longToken: 512,
   /** `\`, `%` or `&`: where escaped text can be. */
   escapable: 1024,
-  /** Four line breaks with only blanks between, 16 blanks in a row, or a wide Unicode space: where padding can be. */
+  /** Twelve line breaks with only blanks between, or 119 blanks in a row: the least PADDING can match. */
   blankRun: 2048,
 } as const;
 
 const LONG_TOKEN = 32;
-const BLANK_RUN = 16;
-const LINE_RUN = 4;
+const BLANK_RUN = 119;
+const LINE_RUN = 12;
+
+// What charClasses needs to know of an ASCII character (token characters first).
+const Ascii = {
+  letter: 0,
+  digit: 1,
+  /** + / _ - */
+  tokenOther: 2,
+  /** Space and tab. */
+  blank: 3,
+  lineFeed: 4,
+  carriageReturn: 5,
+  /** Backslash, `%` and `&`. */
+  escapable: 6,
+  printable: 7,
+  escape: 8,
+  control: 9,
+} as const;
+
+const ASCII_KIND = Uint8Array.from({ length: 128 }, (_, c) => {
+  if ((c >= 65 && c <= 90) || (c >= 97 && c <= 122)) return Ascii.letter;
+  if (c >= 48 && c <= 57) return Ascii.digit;
+  if (c === 43 || c === 47 || c === 95 || c === 45) return Ascii.tokenOther;
+  if (c === 0x20 || c === 0x09) return Ascii.blank;
+  if (c === 0x0a) return Ascii.lineFeed;
+  if (c === 0x0d) return Ascii.carriageReturn;
+  if (c === 92 || c === 37 || c === 38) return Ascii.escapable;
+  if (c > 0x20 && c < 0x7f) return Ascii.printable;
+  return c === 0x1b ? Ascii.escape : Ascii.control;
+});
 
 /** One pass over the text: which unusual character kinds and shapes it contains (0 for plain short ASCII). */
 export function charClasses(text: string): number {
@@ -486,36 +555,45 @@ export function charClasses(text: string): number {
   let lines = 0;
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
-    const digit = c >= 48 && c <= 57;
-    const letter = (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
-    if (digit || letter || c === 43 || c === 47 || c === 95 || c === 45) {
-      run++;
-      if (digit) runDigits++;
-      else if (letter) runLetters++;
-      if (run >= LONG_TOKEN && runDigits > 0 && runLetters > 0) mask |= CharClass.longToken;
+    if (c < 128) {
+      const kind = ASCII_KIND[c]!;
+      if (kind <= Ascii.tokenOther) {
+        run++;
+        if (kind === Ascii.digit) runDigits++;
+        else if (kind === Ascii.letter) runLetters++;
+        if (run >= LONG_TOKEN && runDigits > 0 && runLetters > 0) mask |= CharClass.longToken;
+        blanks = 0;
+        lines = 0;
+        continue;
+      }
+      run = runDigits = runLetters = 0;
+      if (kind === Ascii.blank) {
+        if (++blanks >= BLANK_RUN) mask |= CharClass.blankRun;
+        continue;
+      }
       blanks = 0;
-      lines = 0;
+      if (kind === Ascii.lineFeed) {
+        if (++lines >= LINE_RUN) mask |= CharClass.blankRun;
+      } else if (kind !== Ascii.carriageReturn) {
+        lines = 0;
+        if (kind === Ascii.escapable) mask |= CharClass.escapable;
+        else if (kind === Ascii.escape) mask |= CharClass.escape;
+        else if (kind === Ascii.control) mask |= CharClass.control;
+      }
       continue;
     }
     run = runDigits = runLetters = 0;
-    if (c === 0x20 || c === 0x09 || c === 0xa0) {
+    // The blanks PADDING counts beyond ASCII: no-break space and the wide spaces.
+    if (c === 0xa0 || (c >= 0x2000 && c <= 0x200a) || c === 0x3000) {
       if (++blanks >= BLANK_RUN) mask |= CharClass.blankRun;
     } else {
       blanks = 0;
-      if (c === 0x0a) {
-        if (++lines >= LINE_RUN) mask |= CharClass.blankRun;
-      } else if (c !== 0x0d) lines = 0;
+      lines = 0;
     }
-    if (c >= 0x20 && c < 0x7f) {
-      if (c === 92 || c === 37 || c === 38) mask |= CharClass.escapable;
-      continue;
-    }
-    if (c === 0x09 || c === 0x0a || c === 0x0d) continue;
-    if (c === 0x1b || c === 0x9b) mask |= CharClass.escape;
+    if (c === 0x9b) mask |= CharClass.escape;
     else if (c < 0xa0) mask |= CharClass.control;
     else {
       mask |= CharClass.nonAscii;
-      if ((c >= 0x2000 && c <= 0x200a) || c === 0x3000) mask |= CharClass.blankRun;
       if ((c >= 0x200b && c <= 0x200d) || (c >= 0x2060 && c <= 0x2064) || c === 0xfeff || c === 0x180e || c === 0x034f || c === 0x00ad || c === 0x115f || c === 0x1160 || c === 0x3164 || c === 0xffa0 || c === 0x17b4 || c === 0x17b5) mask |= CharClass.zeroWidth;
       else if ((c >= 0x202a && c <= 0x202e) || (c >= 0x2066 && c <= 0x2069) || c === 0x200e || c === 0x200f || c === 0x061c) mask |= CharClass.bidi;
       else if (c >= 0xfe00 && c <= 0xfe0f) mask |= CharClass.variationSelector;
