@@ -98,18 +98,6 @@ export interface Gate {
 }
 
 
-/** The union of two increasing lists, increasing and without repeats. */
-function mergeSorted(a: number[], b: number[]): number[] {
-  const out: number[] = [];
-  let i = 0;
-  let j = 0;
-  while (i < a.length || j < b.length) {
-    const v = j >= b.length || (i < a.length && a[i]! <= b[j]!) ? a[i++]! : b[j++]!;
-    if (out.length === 0 || out[out.length - 1] !== v) out.push(v);
-  }
-  return out;
-}
-
 function grow(a: Int32Array): Int32Array {
   const grown = new Int32Array(a.length * 2).fill(-1);
   grown.set(a);
@@ -216,6 +204,13 @@ class SubstringAutomaton {
   }
 }
 
+/** Per trie node, the rule start ids (bits, `words` Int32 per node) a word reaching it may start; `any` marks nodes with one. */
+interface StartMasks {
+  words: number;
+  masks: Int32Array;
+  any: Uint8Array;
+}
+
 /** The substring gates as matched: one-character ones by code (looked up among non-word characters), longer ones by automaton. */
 interface SubstringGates {
   singleAscii: Int32Array;
@@ -228,6 +223,44 @@ interface SubstringGates {
   ids: number[][];
 }
 
+/** What one pass collects: the groups found (once each), tracked groups' positions and, when asked, every group's hits. */
+class PassFindings {
+  readonly present: number[] = [];
+  readonly tracked = new Map<number, number[]>();
+  readonly hits: Map<number, number[]> | undefined;
+
+  constructor(
+    private readonly seen: Uint8Array,
+    private readonly trackedIds: Uint8Array,
+    withHits: boolean,
+  ) {
+    this.hits = withHits ? new Map() : undefined;
+  }
+
+  add(id: number): void {
+    if (this.seen[id] === 1) return;
+    this.seen[id] = 1;
+    this.present.push(id);
+  }
+
+  track(id: number, start: number): void {
+    const t = this.tracked.get(id);
+    if (t) t.push(start);
+    else this.tracked.set(id, [start]);
+  }
+
+  mark(ids: readonly number[], start: number, end: number): void {
+    for (const id of ids) {
+      this.add(id);
+      if (this.trackedIds[id] === 1) this.track(id, start);
+      if (!this.hits) continue;
+      const list = this.hits.get(id);
+      if (list) list.push(start, end);
+      else this.hits.set(id, [start, end]);
+    }
+  }
+}
+
 /** All gate groups of a rule set, indexed by word, so a text's words are looked up once for every rule. */
 export class GateIndex {
   private next: Int32Array = new Int32Array(ALPHABET).fill(-1);
@@ -235,17 +268,21 @@ export class GateIndex {
   private terminal: Int32Array = new Int32Array(1).fill(-1);
   private readonly groupLists: number[][] = [];
   private nodes = 1;
-  /** Per trie node, its index among the start-prefix nodes, or -1. */
-  private startMarks: Int32Array = new Int32Array(1).fill(-1);
-  private startNodes = 0;
-  /** Per rule start id, the start-prefix nodes (their indexes) its matches begin at. */
+  /** Per rule start id, the trie nodes of the word prefixes its matches begin with. */
   private readonly startsOfRule: number[][] = [];
+  /** The rules a word may start, by the deepest trie node it reaches; built on first use. */
+  private starts: StartMasks | undefined;
   /** Substring gates by substring (lower case), in the order registered; compiled into `substrings` on first use. */
   private readonly bySubstring = new Map<string, number[]>();
   private substrings: SubstringGates | undefined;
   private size = 0;
   /** Per group id, 1 when its positions are always recorded (the scoring layer's signals). */
   private tracked = new Uint8Array(0);
+  /** Scratch marks of the groups one pass has found (cleared at the start of each pass). */
+  private seen = new Uint8Array(0);
+  /** Per word group list, the pass that last marked its groups: a word seen again only adds positions. */
+  private listPass = new Int32Array(0);
+  private pass = 0;
 
   /** Records where these groups occur in every analysis (TextAnalysis.tracked), not only in long text. */
   track(ids: readonly number[]): void {
@@ -261,6 +298,7 @@ export class GateIndex {
     const compiled = alternatives.map((groups) =>
       groups.map((group) => {
         const id = this.size++;
+        if (this.seen.length < this.size) this.seen = new Uint8Array(Math.max(64, 2 * this.size));
         for (const item of group) {
           if (item.startsWith("=")) {
             const key = item.slice(1).toLowerCase();
@@ -286,26 +324,50 @@ export class GateIndex {
 
   /** Registers the word prefixes every match of a rule starts with (see start-words.ts); returns the rule's start id. */
   addStarts(prefixes: readonly string[]): number {
-    const marks: number[] = [];
+    const nodes: number[] = [];
     for (const prefix of prefixes) {
       const node = this.nodeFor(prefix);
-      if (node < 0) continue;
-      if (this.startMarks[node]! < 0) this.startMarks[node] = this.startNodes++;
-      if (!marks.includes(this.startMarks[node]!)) marks.push(this.startMarks[node]!);
+      if (node > 0 && !nodes.includes(node)) nodes.push(node);
     }
-    this.startsOfRule.push(marks);
+    this.startsOfRule.push(nodes);
+    this.starts = undefined;
     return this.startsOfRule.length - 1;
   }
 
   /** Where a rule (by start id) may start in an analysed text: increasing offsets of words with one of its prefixes. */
   startsIn(analysis: TextAnalysis, rule: number): number[] {
-    let out: number[] | undefined;
-    for (const mark of this.startsOfRule[rule]!) {
-      const at = analysis.startNodeHits[mark];
-      if (!at) continue;
-      out = out ? mergeSorted(out, at) : at;
+    const { masks, words } = this.startMasks();
+    const word = rule >> 5;
+    const bit = 1 << (rule & 31);
+    const out: number[] = [];
+    const starts = analysis.wordStarts;
+    for (let i = 0; i < starts.length; i += 2) if ((masks[starts[i + 1]! * words + word]! & bit) !== 0) out.push(starts[i]!);
+    return out;
+  }
+
+  /** Per trie node, the rules with a start prefix on the path to it (a word reaching the node may start them). */
+  private startMasks(): StartMasks {
+    if (this.starts) return this.starts;
+    const words = Math.max(1, Math.ceil(this.startsOfRule.length / 32));
+    const masks = new Int32Array(this.nodes * words);
+    this.startsOfRule.forEach((nodes, rule) => {
+      for (const node of nodes) masks[node * words + (rule >> 5)]! |= 1 << (rule & 31);
+    });
+    // Parents before children: a child inherits the rules of every prefix above it.
+    const queue = [0];
+    for (let q = 0; q < queue.length; q++) {
+      const node = queue[q]!;
+      for (let k = 0; k < ALPHABET; k++) {
+        const child = this.next[node * ALPHABET + k]!;
+        if (child < 0) continue;
+        if (node > 0) for (let w = 0; w < words; w++) masks[child * words + w]! |= masks[node * words + w]!;
+        queue.push(child);
+      }
     }
-    return out ?? [];
+    const any = new Uint8Array(this.nodes);
+    for (let node = 0; node < this.nodes; node++) for (let w = 0; w < words; w++) if (masks[node * words + w] !== 0) any[node] = 1;
+    this.starts = { words, masks, any };
+    return this.starts;
   }
 
   /** The trie node for a word, created as needed; -1 for a word with characters outside [a-z0-9]. */
@@ -322,11 +384,9 @@ export class GateIndex {
           grown.set(this.next);
           this.next = grown;
         }
-        if (this.nodes > this.terminal.length) {
-          this.terminal = grow(this.terminal);
-          this.startMarks = grow(this.startMarks);
-        }
+        if (this.nodes > this.terminal.length) this.terminal = grow(this.terminal);
         this.next[node * ALPHABET + k] = child;
+        this.starts = undefined;
       }
       node = child;
     }
@@ -339,6 +399,7 @@ export class GateIndex {
     if (this.terminal[node]! < 0) {
       this.terminal[node] = this.groupLists.length;
       this.groupLists.push([]);
+      this.listPass = new Int32Array(this.groupLists.length);
     }
     this.groupLists[this.terminal[node]!]!.push(id);
   }
@@ -371,7 +432,9 @@ export class GateIndex {
 
   /** One pass over lower-cased text: the gate groups it satisfies. */
   evaluate(lower: string): GateState {
-    return { groups: this.analyze(lower, false).groups };
+    const groups = new Uint8Array(this.size);
+    for (const id of this.analyze(lower, false).present) groups[id] = 1;
+    return { groups };
   }
 
   /**
@@ -379,43 +442,29 @@ export class GateIndex {
    * may start; and, with `withHits`, where each gate group is satisfied (start, end pairs).
    */
   analyze(lower: string, withHits: boolean): TextAnalysis {
-    const groups = new Uint8Array(this.size);
-    const present: number[] = [];
-    const startNodeHits: Array<number[] | undefined> = new Array<number[] | undefined>(this.startNodes);
-    const hits = withHits ? new Map<number, number[]>() : undefined;
-    const trackedIds = this.tracked;
+    this.seen.fill(0);
+    if (++this.pass === 0x7fffffff) {
+      this.listPass.fill(0);
+      this.pass = 1;
+    }
+    const pass = this.pass;
+    const listPass = this.listPass;
+    const found = new PassFindings(this.seen, this.tracked, withHits);
+    const wordStarts: number[] = [];
+    const startsAt = this.startMasks().any;
     const trackedOfList = this.trackedLists();
-    const tracked = new Map<number, number[]>();
-    const track = (id: number, start: number) => {
-      const t = tracked.get(id);
-      if (t) t.push(start);
-      else tracked.set(id, [start]);
-    };
-    const mark = (ids: readonly number[], start: number, end: number) => {
-      for (const id of ids) {
-        if (groups[id] === 0) {
-          groups[id] = 1;
-          present.push(id);
-        }
-        if (trackedIds[id] === 1) track(id, start);
-        if (!hits) continue;
-        const list = hits.get(id);
-        if (list) list.push(start, end);
-        else hits.set(id, [start, end]);
-      }
-    };
     const substrings = this.substringGates();
-    const { singleAscii, singleOther, singleIds } = substrings;
-    const automaton = substrings.automaton;
+    const { singleAscii, singleOther, singleIds, automaton } = substrings;
     // Substring occurrences as start * count + index, marked after the words in text order (as a search would find them).
     const count = substrings.lengths.length;
-    const found: number[] = [];
+    const occurrences: number[] = [];
     const next = this.next;
     const terminal = this.terminal;
-    const startMarks = this.startMarks;
     const groupLists = this.groupLists;
     let state = 0;
     let node = 0;
+    /** The deepest trie node the current word reached (its prefixes are the words' start prefixes it has). */
+    let deepest = 0;
     let length = 0;
     for (let i = 0; i <= lower.length; i++) {
       let k = -1;
@@ -424,53 +473,51 @@ export class GateIndex {
         if (automaton) {
           state = automaton.step(state, c);
           const out = automaton.output[state]!;
-          if (out >= 0) for (const s of automaton.outputs[out]!) found.push((i + 1 - substrings.lengths[s]!) * count + s);
+          if (out >= 0) for (const s of automaton.outputs[out]!) occurrences.push((i + 1 - substrings.lengths[s]!) * count + s);
         }
         k = c < 128 ? LETTER[c]! : -1;
         if (k < 0) {
           const single = c < 128 ? singleAscii[c]! : (singleOther.get(c) ?? -1);
-          if (single >= 0) mark(singleIds[single]!, i, i + 1);
+          if (single >= 0) found.mark(singleIds[single]!, i, i + 1);
         }
       }
       if (k >= 0) {
         length++;
         if (node < 0) continue;
         node = next[node * ALPHABET + k]!;
-        if (node >= 0 && startMarks[node]! >= 0) {
-          const list = startNodeHits[startMarks[node]!];
-          if (list) list.push(i - length + 1);
-          else startNodeHits[startMarks[node]!] = [i - length + 1];
-        }
+        if (node >= 0) deepest = node;
         continue;
       }
       if (length === 0) continue;
+      if (startsAt[deepest] === 1) wordStarts.push(i - length, deepest);
       if (node > 0 && terminal[node]! >= 0) {
         const list = terminal[node]!;
-        if (hits) mark(groupLists[list]!, i - length, i);
+        if (found.hits) found.mark(groupLists[list]!, i - length, i);
         else {
-          for (const id of groupLists[list]!) {
-            if (groups[id] === 1) continue;
-            groups[id] = 1;
-            present.push(id);
+          if (listPass[list] !== pass) {
+            listPass[list] = pass;
+            for (const id of groupLists[list]!) found.add(id);
           }
           const ids = trackedOfList[list];
-          if (ids) for (const id of ids) track(id, i - length);
+          if (ids) for (const id of ids) found.track(id, i - length);
         }
       }
       node = 0;
+      deepest = 0;
       length = 0;
     }
-    if (found.length > 0) {
-      if (found.length > 1) found.sort((a, b) => a - b);
-      for (const v of found) {
+    if (occurrences.length > 0) {
+      if (occurrences.length > 1) occurrences.sort((a, b) => a - b);
+      for (const v of occurrences) {
         const s = v % count;
         const start = (v - s) / count;
-        mark(substrings.ids[s]!, start, start + substrings.lengths[s]!);
+        found.mark(substrings.ids[s]!, start, start + substrings.lengths[s]!);
       }
     }
+    const hits = found.hits;
     // A group with both words and substrings got its substring hits last: keep every list in text order.
     if (hits) for (const [id, list] of hits) if (!isSorted(list)) hits.set(id, sortPairs(list));
-    return { groups, present, startNodeHits, hits, tracked };
+    return { present: found.present, wordStarts, hits, tracked: found.tracked };
   }
 
   private trackedOfListCache: Array<number[] | undefined> | undefined;
@@ -488,11 +535,11 @@ export class GateIndex {
 }
 
 /** What one pass over a text found. */
-export interface TextAnalysis extends GateState {
-  /** The ids of the groups it satisfies (those set in `groups`), so states can be combined without reading every group. */
+export interface TextAnalysis {
+  /** The gate groups it satisfies, each once, in the order found. */
   present: number[];
-  /** Per start-prefix node: increasing offsets of the words that pass through it (see GateIndex.startsIn). */
-  startNodeHits: Array<number[] | undefined>;
+  /** Words that may start a rule with start words: (offset, deepest trie node) pairs, in text order (see GateIndex.startsIn). */
+  wordStarts: number[];
   /** Gate group id -> where it is satisfied (start, end pairs, in text order); only when asked for. */
   hits: Map<number, number[]> | undefined;
   /** Tracked group id -> start offsets of its words (GateIndex.track), in text order for words, substrings after. */

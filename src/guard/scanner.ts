@@ -104,6 +104,8 @@ export function createScanner(options: ScannerOptions = {}): Scanner {
   );
   const detectorCtx: DetectorContext = { confusables: ruleSet.confusables };
   const signals = ignored.has(SCORE_RULE_ID) ? undefined : ruleSet.signals;
+  // The gate groups of the definition being scanned (one at a time; cleared for each).
+  const gateState: GateState = { groups: new Uint8Array(ruleSet.gates.groupCount) };
 
   function isForeignTool(name: string | undefined, own: OwnNames): boolean {
     if (!name) return false;
@@ -264,7 +266,7 @@ export function createScanner(options: ScannerOptions = {}): Scanner {
       return c;
     };
     // The pre-filter: one pass over each role's text decides which rules can match at all, and where.
-    const gateState: GateState = { groups: new Uint8Array(ruleSet.gates.groupCount) };
+    gateState.groups.fill(0);
     for (const name of ["prose", "key", "name"] as const) {
       const c = channel(name);
       if (c.units.length === 0) continue;

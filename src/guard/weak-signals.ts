@@ -183,7 +183,8 @@ export interface SignalScore {
 export const WINDOW = 320;
 
 interface Analysed {
-  groups: Uint8Array;
+  /** Gate groups present in the text (GateIndex.analyze). */
+  present: readonly number[];
   /** Start offsets of tracked groups' words (GateIndex.track). */
   tracked: ReadonlyMap<number, readonly number[]>;
   /** The analysed text (lower case), to tell where a sentence starts. */
@@ -198,51 +199,79 @@ interface Analysed {
  * (the definition's own name) does not count.
  */
 export function scoreSignals(signals: readonly CompiledSignal[], prose: Analysed | undefined, keys: Analysed | undefined): SignalScore {
-  const base = signals.map((s) => (s.keys !== undefined && keys?.groups[s.keys] === 1 ? 1 : 0));
-  let best = windowScore(signals, base, base.map(() => 0), base.map(() => 0));
-  let bestFlagged = isSuspicious(best);
+  const base: number[] = signals.map((s) => (s.keys !== undefined && keys?.present.includes(s.keys) ? 1 : 0));
+  const strength = base.slice();
+  const window = { score: windowScore(signals, strength), flagged: suspiciousMask(strongMask(signals, strength)) };
+  const best = { ...window, strength: strength.slice() };
+  const strong = signals.map(() => 0);
+  const weak = signals.map(() => 0);
   for (const text of [prose, keys]) {
     if (!text) continue;
-    const events: Array<[number, number, boolean]> = [];
+    // Events as at * EVENT_KINDS + signal * 3 + kind: in text order, then signal, then list, as the lists are read.
+    const events: number[] = [];
     signals.forEach((s, i) => {
-      for (const at of text.tracked.get(s.strong) ?? []) events.push([at, i, true]);
-      for (const at of text.tracked.get(s.weak) ?? []) events.push([at, i, false]);
-      if (s.imperative !== undefined) for (const at of text.tracked.get(s.imperative) ?? []) if (startsLaterSentence(text.text, at)) events.push([at, i, true]);
+      for (const at of text.tracked.get(s.strong) ?? []) events.push(at * EVENT_KINDS + i * 3);
+      for (const at of text.tracked.get(s.weak) ?? []) events.push(at * EVENT_KINDS + i * 3 + 1);
+      if (s.imperative !== undefined) for (const at of text.tracked.get(s.imperative) ?? []) if (startsLaterSentence(text.text, at)) events.push(at * EVENT_KINDS + i * 3 + 2);
     });
     if (events.length === 0) continue;
-    events.sort((a, b) => a[0] - b[0]);
-    const strong = signals.map(() => 0);
-    const weak = signals.map(() => 0);
+    events.sort((a, b) => a - b);
+    strong.fill(0);
+    weak.fill(0);
     let from = 0;
     for (let to = 0; to < events.length; to++) {
-      const [at, i, isStrong] = events[to]!;
-      if (isStrong) strong[i]!++;
-      else weak[i]!++;
-      while (events[from]![0] < at - WINDOW) {
-        const [, j, wasStrong] = events[from++]!;
-        if (wasStrong) strong[j]!--;
-        else weak[j]!--;
+      const at = Math.floor(events[to]! / EVENT_KINDS);
+      count(events[to]!, strong, weak, 1);
+      while (Math.floor(events[from]! / EVENT_KINDS) < at - WINDOW) count(events[from++]!, strong, weak, -1);
+      for (let i = 0; i < signals.length; i++) strength[i] = Math.max(base[i]!, strong[i]! > 0 ? 1 : weak[i]! > 0 ? WEAK : 0);
+      const score = windowScore(signals, strength);
+      const flagged = suspiciousMask(strongMask(signals, strength));
+      if ((flagged && !best.flagged) || (flagged === best.flagged && score > best.score)) {
+        best.score = score;
+        best.flagged = flagged;
+        best.strength = strength.slice();
       }
-      const scored = windowScore(signals, base, strong, weak);
-      const flagged = isSuspicious(scored);
-      if (flagged && !bestFlagged) [best, bestFlagged] = [scored, true];
-      else if (flagged === bestFlagged && scored.score > best.score) best = scored;
     }
   }
-  return best;
+  return { score: best.score, present: presentSignals(signals, best.strength) };
 }
 
-function windowScore(signals: readonly CompiledSignal[], base: number[], strong: number[], weak: number[]): SignalScore {
-  const present: SignalScore["present"] = [];
+/** Room per offset in an encoded event: a signal (up to 10) times its three lists. */
+const EVENT_KINDS = 32;
+
+/** Adds (or with -1 removes) an encoded event to the window's counts: strong words and imperatives count as strong. */
+function count(event: number, strong: number[], weak: number[], delta: number): void {
+  const kind = event % EVENT_KINDS;
+  const signal = Math.floor(kind / 3);
+  if (kind % 3 === 1) weak[signal]! += delta;
+  else strong[signal]! += delta;
+}
+
+/** A window's score: its signals' weights times their strengths, added in signal order. */
+function windowScore(signals: readonly CompiledSignal[], strength: readonly number[]): number {
   let score = 0;
   signals.forEach((s, i) => {
-    const strength = Math.max(base[i]!, strong[i]! > 0 ? 1 : weak[i]! > 0 ? WEAK : 0);
-    if (strength === 0) return;
-    const points = s.vocabulary.weight * strength;
-    score += points;
-    present.push({ name: s.vocabulary.name, family: s.vocabulary.family, strength, points });
+    if (strength[i] !== 0) score += s.vocabulary.weight * strength[i]!;
   });
-  return { score, present };
+  return score;
+}
+
+function presentSignals(signals: readonly CompiledSignal[], strength: readonly number[]): SignalScore["present"] {
+  const present: SignalScore["present"] = [];
+  signals.forEach((s, i) => {
+    if (strength[i] !== 0) present.push({ name: s.vocabulary.name, family: s.vocabulary.family, strength: strength[i]!, points: s.vocabulary.weight * strength[i]! });
+  });
+  return present;
+}
+
+const SIGNAL_BIT: Readonly<Record<SignalName, number>> = { obligation: 1, secrecy: 2, target: 4, privateFile: 8, sink: 16, otherTools: 32, addressesModel: 64 };
+
+function strongMask(signals: readonly CompiledSignal[], strength: readonly number[]): number {
+  let mask = 0;
+  signals.forEach((s, i) => {
+    if (strength[i] === 1) mask |= SIGNAL_BIT[s.vocabulary.name];
+  });
+  return mask;
 }
 
 /**
@@ -252,10 +281,19 @@ function windowScore(signals: readonly CompiledSignal[], base: number[], strong:
  * never carry; target + sink + obligation is common in benign email, secret-manager and file tools.
  */
 export function isSuspicious(s: SignalScore): boolean {
-  const strong = new Set(s.present.filter((p) => p.strength === 1).map((p) => p.name));
-  if (strong.has("secrecy") && (strong.has("target") || strong.has("privateFile") || strong.has("sink") || strong.has("otherTools") || strong.size >= 3)) return true;
-  if (strong.has("privateFile") && (strong.has("sink") || strong.has("obligation") || strong.has("addressesModel"))) return true;
-  return strong.size >= MIN_STRONG;
+  let mask = 0;
+  for (const p of s.present) if (p.strength === 1) mask |= SIGNAL_BIT[p.name];
+  return suspiciousMask(mask);
+}
+
+/** isSuspicious over the strong signals as SIGNAL_BIT bits. */
+function suspiciousMask(strong: number): boolean {
+  const has = (name: SignalName) => (strong & SIGNAL_BIT[name]) !== 0;
+  let size = 0;
+  for (let m = strong; m !== 0; m &= m - 1) size++;
+  if (has("secrecy") && (has("target") || has("privateFile") || has("sink") || has("otherTools") || size >= 3)) return true;
+  if (has("privateFile") && (has("sink") || has("obligation") || has("addressesModel"))) return true;
+  return size >= MIN_STRONG;
 }
 
 const PRIORITY: readonly SignalName[] = ["otherTools", "sink", "privateFile", "target", "secrecy", "obligation", "addressesModel"];
