@@ -227,14 +227,14 @@ interface SubstringGates {
 class PassFindings {
   readonly present: number[] = [];
   readonly tracked = new Map<number, number[]>();
-  readonly hits: Map<number, number[]> | undefined;
+  readonly hits: Array<number[] | undefined> | undefined;
 
   constructor(
     private readonly seen: Uint8Array,
     private readonly trackedIds: Uint8Array,
     withHits: boolean,
   ) {
-    this.hits = withHits ? new Map() : undefined;
+    this.hits = withHits ? [] : undefined;
   }
 
   add(id: number): void {
@@ -254,9 +254,9 @@ class PassFindings {
       this.add(id);
       if (this.trackedIds[id] === 1) this.track(id, start);
       if (!this.hits) continue;
-      const list = this.hits.get(id);
+      const list = this.hits[id];
       if (list) list.push(start, end);
-      else this.hits.set(id, [start, end]);
+      else this.hits[id] = [start, end];
     }
   }
 }
@@ -516,7 +516,9 @@ export class GateIndex {
     }
     const hits = found.hits;
     // A group with both words and substrings got its substring hits last: keep every list in text order.
-    if (hits) for (const [id, list] of hits) if (!isSorted(list)) hits.set(id, sortPairs(list));
+    if (hits) hits.forEach((list, id) => {
+      if (list && !isSorted(list)) hits[id] = sortPairs(list);
+    });
     return { present: found.present, wordStarts, hits, tracked: found.tracked };
   }
 
@@ -541,7 +543,7 @@ export interface TextAnalysis {
   /** Words that may start a rule with start words: (offset, deepest trie node) pairs, in text order (see GateIndex.startsIn). */
   wordStarts: number[];
   /** Gate group id -> where it is satisfied (start, end pairs, in text order); only when asked for. */
-  hits: Map<number, number[]> | undefined;
+  hits: ReadonlyArray<number[] | undefined> | undefined;
   /** Tracked group id -> start offsets of its words (GateIndex.track), in text order for words, substrings after. */
   tracked: Map<number, number[]>;
 }

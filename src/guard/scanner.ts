@@ -184,7 +184,7 @@ export function createScanner(options: ScannerOptions = {}): Scanner {
     for (const groups of gate.alternatives) {
       const lists: number[][] = [];
       for (const id of groups) {
-        const h = hits.get(id);
+        const h = hits[id];
         if (!h) break;
         lists.push(h);
       }
