@@ -2,13 +2,13 @@
 // in query strings), plus /healthz, /readyz and /metrics.
 import Fastify, { type FastifyInstance } from "fastify";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
-import type { Counter } from "prom-client";
 import type { ServerConfig } from "../config/schema.js";
 import { HttpProtocolError, RpcCodes } from "../mcp/rpc-error.js";
 import type { CallerIdentity } from "../mcp/session-lifecycle.js";
 import type { LegacySseHandler } from "../mcp/legacy-sse-handler.js";
 import type { StreamableHttpHandler } from "../mcp/streamable-http-handler.js";
 import type { Logger } from "../telemetry/logger.js";
+import type { CounterChild } from "../telemetry/hot-metrics.js";
 import type { Metrics } from "../telemetry/metrics.js";
 import type { HostOriginPolicy } from "./host-origin-check.js";
 
@@ -59,7 +59,7 @@ export function createHttpServer(o: HttpServerOptions): FastifyInstance {
 
   // Counted when a response finishes, through counter children cached by method and status: one
   // listener function for every response, and no label hashing per request.
-  const counted = new Map<string, Map<number, Counter.Internal>>();
+  const counted = new Map<string, Map<number, CounterChild>>();
   function countResponse(this: ServerResponse): void {
     const method = this.req.method ?? "-";
     let byStatus = counted.get(method);

@@ -6,7 +6,7 @@ import { Cancellation, type CancelSignal } from "../cancellation.js";
 import type { SessionRecord } from "../session/session-store.js";
 import type { Logger } from "../telemetry/logger.js";
 import type { Metrics } from "../telemetry/metrics.js";
-import type { Counter, Histogram } from "prom-client";
+import type { CounterChild, HistogramChild } from "../telemetry/hot-metrics.js";
 import type { McpApplication, RequestContext, Result } from "./mcp-application.js";
 import { RpcCodes, RpcError } from "./rpc-error.js";
 
@@ -28,10 +28,10 @@ const METRIC_METHODS = new Set([
 ]);
 
 interface MethodSeries {
-  duration: Histogram.Internal<"method">;
-  outcomes: Map<string, Counter.Internal>;
+  duration: HistogramChild;
+  outcomes: Map<string, CounterChild>;
   /** Creates and caches the counter child of an outcome. */
-  outcome(outcome: string): Counter.Internal;
+  outcome(outcome: string): CounterChild;
 }
 
 /**
@@ -177,7 +177,7 @@ export class RequestRunner {
   private seriesFor(method: string): MethodSeries {
     let series = this.series.get(method);
     if (!series) {
-      const outcomes = new Map<string, Counter.Internal>();
+      const outcomes = new Map<string, CounterChild>();
       series = {
         duration: this.metrics.rpcDuration.labels(method),
         outcomes,
