@@ -334,14 +334,30 @@ export class GateIndex {
     return this.startsOfRule.length - 1;
   }
 
-  /** Where a rule (by start id) may start in an analysed text: increasing offsets of words with one of its prefixes. */
-  startsIn(analysis: TextAnalysis, rule: number): number[] {
+  /** An empty set of rule start ids, for startLists. */
+  startSet(): Int32Array {
+    return new Int32Array(this.startMasks().words);
+  }
+
+  /**
+   * Where each rule of `rules` (a set of start ids, see startSet) may start in an analysed text:
+   * by start id, the increasing offsets of the words with one of its prefixes.
+   */
+  startLists(analysis: TextAnalysis, rules: Int32Array): Array<number[] | undefined> {
     const { masks, words } = this.startMasks();
-    const word = rule >> 5;
-    const bit = 1 << (rule & 31);
-    const out: number[] = [];
+    const out: Array<number[] | undefined> = [];
     const starts = analysis.wordStarts;
-    for (let i = 0; i < starts.length; i += 2) if ((masks[starts[i + 1]! * words + word]! & bit) !== 0) out.push(starts[i]!);
+    for (let i = 0; i < starts.length; i += 2) {
+      const node = starts[i + 1]! * words;
+      for (let w = 0; w < words; w++) {
+        for (let bits = masks[node + w]! & rules[w]!; bits !== 0; bits &= bits - 1) {
+          const rule = w * 32 + 31 - Math.clz32(bits & -bits);
+          const list = out[rule];
+          if (list) list.push(starts[i]!);
+          else out[rule] = [starts[i]!];
+        }
+      }
+    }
     return out;
   }
 
@@ -540,7 +556,7 @@ export class GateIndex {
 export interface TextAnalysis {
   /** The gate groups it satisfies, each once, in the order found. */
   present: number[];
-  /** Words that may start a rule with start words: (offset, deepest trie node) pairs, in text order (see GateIndex.startsIn). */
+  /** Words that may start a rule with start words: (offset, deepest trie node) pairs, in text order (see GateIndex.startLists). */
   wordStarts: number[];
   /** Gate group id -> where it is satisfied (start, end pairs, in text order); only when asked for. */
   hits: ReadonlyArray<number[] | undefined> | undefined;

@@ -8,7 +8,7 @@ import { loadRuleSet, type CompiledDetectorRule, type CompiledRegexRule, type Co
 import type { Severity } from "./severity.js";
 import { charClasses, visible, type DetectorContext } from "./text-detectors.js";
 import type { UpstreamDefinitions } from "./tool-guard.js";
-import { isSuspicious, scoreSignals, SCORE_RULE_ID, strongestSignal } from "./weak-signals.js";
+import { isSuspicious, scoreSignals, SCORE_RULE_ID, strongestSignal, type Analysed } from "./weak-signals.js";
 
 export interface Finding {
   definition: DefinitionRef;
@@ -62,6 +62,8 @@ interface Channel {
   analysis?: TextAnalysis;
   /** Whether offsets in the lower-cased text line up with the text (they do unless lower-casing changed a length). */
   aligned?: boolean;
+  /** By rule start id, where the rules that passed their gates may start (aligned text only); made on first use. */
+  startLists?: Array<number[] | undefined>;
 }
 
 interface UnitMatch {
@@ -104,8 +106,9 @@ export function createScanner(options: ScannerOptions = {}): Scanner {
   );
   const detectorCtx: DetectorContext = { confusables: ruleSet.confusables };
   const signals = ignored.has(SCORE_RULE_ID) ? undefined : ruleSet.signals;
-  // The gate groups of the definition being scanned (one at a time; cleared for each).
+  // The gate groups of the definition being scanned, and the start ids of its rules that passed them (one definition at a time; cleared for each).
   const gateState: GateState = { groups: new Uint8Array(ruleSet.gates.groupCount) };
+  const activeStarts = ruleSet.gates.startSet();
 
   function isForeignTool(name: string | undefined, own: OwnNames): boolean {
     if (!name) return false;
@@ -147,9 +150,16 @@ export function createScanner(options: ScannerOptions = {}): Scanner {
     return c.analysis;
   }
 
+  function scoringInput(c: Channel): Analysed {
+    const a = analysisOf(c);
+    return { present: a.present, tracked: a.tracked, text: c.text };
+  }
+
   function startsOf(c: Channel, rule: number): number[] | null {
     const a = analysisOf(c);
-    return c.aligned ? ruleSet.gates.startsIn(a, rule) : null;
+    if (!c.aligned) return null;
+    c.startLists ??= ruleSet.gates.startLists(a, activeStarts);
+    return c.startLists[rule] ?? [];
   }
 
   /** Tries a rule (sticky) only where a word it can start with starts, in order, as a global search would. */
@@ -273,8 +283,10 @@ export function createScanner(options: ScannerOptions = {}): Scanner {
       for (const id of analysisOf(c).present) gateState.groups[id] = 1;
     }
 
-    for (const rule of regexRules) {
-      if (rule.gate && !rule.gate.test(gateState)) continue;
+    const active = regexRules.filter((rule) => !rule.gate || rule.gate.test(gateState));
+    activeStarts.fill(0);
+    for (const rule of active) if (rule.start) activeStarts[rule.start.id >> 5]! |= 1 << (rule.start.id & 31);
+    for (const rule of active) {
       for (const name of ruleChannels.get(rule)!) {
         const c = channel(name);
         if (c.units.length === 0) continue;
@@ -303,7 +315,7 @@ export function createScanner(options: ScannerOptions = {}): Scanner {
     if (signals && !out.some((f) => f.severity !== "info" && f.severity !== "low")) {
       const prose = channel("prose");
       const key = channel("key");
-      const scored = scoreSignals(signals, prose.units.length ? { ...analysisOf(prose), text: prose.text } : undefined, key.units.length ? { ...analysisOf(key), text: key.text } : undefined);
+      const scored = scoreSignals(signals, prose.units.length ? scoringInput(prose) : undefined, key.units.length ? scoringInput(key) : undefined);
       if (isSuspicious(scored)) {
         const unit = prose.units[0] ?? key.units[0]!;
         const names = scored.present.map((p) => `${p.name}${p.strength < 1 ? " (weak)" : ""}`).join(", ");
@@ -329,7 +341,7 @@ export function createScanner(options: ScannerOptions = {}): Scanner {
     scan(definitions) {
       const own = ownNamesOf(definitions);
       const out: Finding[] = [];
-      for (const entry of listDefinitions(definitions)) out.push(...scanDefinition(entry.ref, entry.definition, own));
+      for (const entry of listDefinitions(definitions)) for (const f of scanDefinition(entry.ref, entry.definition, own)) out.push(f);
       return out;
     },
   };

@@ -182,7 +182,7 @@ export interface SignalScore {
 /** Signals count together only within this many characters of each other (about two sentences). */
 export const WINDOW = 320;
 
-interface Analysed {
+export interface Analysed {
   /** Gate groups present in the text (GateIndex.analyze). */
   present: readonly number[];
   /** Start offsets of tracked groups' words (GateIndex.track). */
@@ -201,8 +201,7 @@ interface Analysed {
 export function scoreSignals(signals: readonly CompiledSignal[], prose: Analysed | undefined, keys: Analysed | undefined): SignalScore {
   const base: number[] = signals.map((s) => (s.keys !== undefined && keys?.present.includes(s.keys) ? 1 : 0));
   const strength = base.slice();
-  const window = { score: windowScore(signals, strength), flagged: suspiciousMask(strongMask(signals, strength)) };
-  const best = { ...window, strength: strength.slice() };
+  const best = { score: windowScore(signals, strength), flagged: suspiciousMask(strongMask(signals, strength)), strength: strength.slice() };
   const strong = signals.map(() => 0);
   const weak = signals.map(() => 0);
   for (const text of [prose, keys]) {
@@ -215,14 +214,14 @@ export function scoreSignals(signals: readonly CompiledSignal[], prose: Analysed
       if (s.imperative !== undefined) for (const at of text.tracked.get(s.imperative) ?? []) if (startsLaterSentence(text.text, at)) events.push(at * EVENT_KINDS + i * 3 + 2);
     });
     if (events.length === 0) continue;
-    events.sort((a, b) => a - b);
+    const sorted = Float64Array.from(events).sort();
     strong.fill(0);
     weak.fill(0);
     let from = 0;
-    for (let to = 0; to < events.length; to++) {
-      const at = Math.floor(events[to]! / EVENT_KINDS);
-      count(events[to]!, strong, weak, 1);
-      while (Math.floor(events[from]! / EVENT_KINDS) < at - WINDOW) count(events[from++]!, strong, weak, -1);
+    for (let to = 0; to < sorted.length; to++) {
+      const at = Math.floor(sorted[to]! / EVENT_KINDS);
+      count(sorted[to]!, strong, weak, 1);
+      while (Math.floor(sorted[from]! / EVENT_KINDS) < at - WINDOW) count(sorted[from++]!, strong, weak, -1);
       for (let i = 0; i < signals.length; i++) strength[i] = Math.max(base[i]!, strong[i]! > 0 ? 1 : weak[i]! > 0 ? WEAK : 0);
       const score = windowScore(signals, strength);
       const flagged = suspiciousMask(strongMask(signals, strength));
