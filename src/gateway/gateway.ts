@@ -114,7 +114,17 @@ export class Gateway implements McpApplication {
     return { capabilities, serverInfo: this.o.serverInfo, ...(text ? { instructions: text } : {}) };
   }
 
-  async handleRequest(request: JSONRPCRequest, ctx: RequestContext): Promise<Result> {
+  handleRequest(request: JSONRPCRequest, ctx: RequestContext): Promise<Result> {
+    // Not an async function: a forwarded call returns the upstream's own promise chain.
+    try {
+      const result = this.route(request, ctx);
+      return result instanceof Promise ? result : Promise.resolve(result);
+    } catch (err) {
+      return Promise.reject(err);
+    }
+  }
+
+  private route(request: JSONRPCRequest, ctx: RequestContext): Promise<Result> | Result {
     const params = (request.params ?? {}) as Record<string, unknown>;
     const catalog = this.o.catalog;
     switch (request.method) {
@@ -246,22 +256,20 @@ export class Gateway implements McpApplication {
     return {};
   }
 
-  private async forward(upstreamName: string, method: string, params: Record<string, unknown>, ctx: RequestContext): Promise<Result> {
+  /** Sends a request to an upstream for one downstream request; upstream failures become JSON-RPC errors. */
+  private forward(upstreamName: string, method: string, params: Record<string, unknown>, ctx: RequestContext): Promise<Result> {
     const upstream = this.o.upstreams.get(upstreamName)!;
-    const callCtx = new DownstreamCall(ctx);
-    try {
-      return await upstream.request(method, params, callCtx);
-    } catch (err) {
-      if (err instanceof UpstreamError) {
-        if (err.kind !== undefined) {
-          this.o.metrics.upstreamErrors.inc({ upstream: upstreamName, kind: err.kind });
-          this.o.logger.warn({ sessionId: ctx.session.id, upstream: upstreamName, method, kind: err.kind, err: err.message }, "upstream call failed");
-        }
-        throw new RpcError(err.rpcCode, err.message, err.data);
+    // A promise chain rather than an async function: a suspended async frame per call showed in allocation profiles.
+    return upstream.request(method, params, new DownstreamCall(ctx)).catch((err: unknown) => {
+      if (!(err instanceof UpstreamError)) throw err;
+      if (err.kind !== undefined) {
+        this.o.metrics.upstreamErrors.inc({ upstream: upstreamName, kind: err.kind });
+        this.o.logger.warn({ sessionId: ctx.session.id, upstream: upstreamName, method, kind: err.kind, err: err.message }, "upstream call failed");
       }
-      throw err;
-    }
+      throw new RpcError(err.rpcCode, err.message, err.data);
+    });
   }
+
 }
 
 /** An upstream call on behalf of one downstream request: what the upstream sends about it goes back to that request. */

@@ -73,9 +73,8 @@ export class SessionLifecycle {
   }
 
   /** The session of an id, if the caller owns it; another principal's id is answered exactly like an unknown one. */
-  async find(id: string, caller: CallerIdentity): Promise<SessionRecord | undefined> {
-    const session = await this.o.sessions.get(id);
-    return session && session.principal === caller.key ? session : undefined;
+  find(id: string, caller: CallerIdentity): Promise<SessionRecord | undefined> {
+    return this.o.sessions.get(id).then((session) => (session && session.principal === caller.key ? session : undefined));
   }
 
   /** The session of an id, for messages the gateway itself sends (no caller to check). */

@@ -50,6 +50,11 @@ function header(req: IncomingMessage, name: string): string | undefined {
   return Array.isArray(v) ? v[0] : v;
 }
 
+function foundOr404(session: SessionRecord | undefined): SessionRecord {
+  if (!session) throw new HttpProtocolError(404, RpcCodes.sessionNotFound, "Session not found: it expired or was deleted; initialize a new session");
+  return session;
+}
+
 /**
  * One POST's response: JSON while nothing but the final answers is sent, upgraded to an SSE stream
  * (with a priming event) as soon as a notification or server→client request must go out first.
@@ -227,12 +232,16 @@ export class StreamableHttpHandler {
   }
 
   /** Handles the messages of one POST of an established session. */
-  async dispatch(res: ServerResponse, session: SessionRecord, parsed: ParsedBody): Promise<void> {
+  dispatch(res: ServerResponse, session: SessionRecord, parsed: ParsedBody): Promise<void> {
     // The common case, one request in a POST, without the bookkeeping a batch needs.
     const single = parsed.batch ? undefined : parsed.items[0];
     if (single && !("invalid" in single) && isRequest(single)) {
       return this.o.runner.run(single, session, new ResponseStream(this, res, session, 1, false));
     }
+    return this.dispatchEach(res, session, parsed);
+  }
+
+  private async dispatchEach(res: ServerResponse, session: SessionRecord, parsed: ParsedBody): Promise<void> {
     const requests: JSONRPCRequest[] = [];
     const immediate: JSONRPCErrorResponse[] = [];
     for (const item of parsed.items) {
@@ -322,15 +331,12 @@ export class StreamableHttpHandler {
 
   // ---- shared helpers --------------------------------------------------------------------
 
-  private async requireSession(req: IncomingMessage, caller: CallerIdentity): Promise<SessionRecord> {
+  private requireSession(req: IncomingMessage, caller: CallerIdentity): Promise<SessionRecord> {
     const id = header(req, SESSION_HEADER);
     if (!id) throw new HttpProtocolError(400, RpcCodes.badRequest, "Bad Request: Mcp-Session-Id header is required (send initialize first)");
-    const session = await this.o.lifecycle.find(id, caller);
-    if (!session) {
-      throw new HttpProtocolError(404, RpcCodes.sessionNotFound, "Session not found: it expired or was deleted; initialize a new session");
-    }
-    return session;
+    return this.o.lifecycle.find(id, caller).then(foundOr404);
   }
+
 
   private checkVersionHeader(req: IncomingMessage): void {
     const v = header(req, VERSION_HEADER);

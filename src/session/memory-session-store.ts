@@ -1,8 +1,12 @@
 // In-memory SessionStore: the embedded default for one replica. Idle sessions expire after the TTL.
 import type { SessionRecord, SessionStore } from "./session-store.js";
 
+const NOT_FOUND: Promise<undefined> = Promise.resolve(undefined);
+
 export class MemorySessionStore implements SessionStore {
   private readonly sessions = new Map<string, SessionRecord>();
+  /** One settled promise per live record, so that get() on the hot path allocates nothing. */
+  private readonly settled = new WeakMap<SessionRecord, Promise<SessionRecord>>();
   private readonly listeners: Array<(r: SessionRecord) => void> = [];
   private readonly sweeper: NodeJS.Timeout;
 
@@ -16,16 +20,18 @@ export class MemorySessionStore implements SessionStore {
   }
 
   /** The stored record itself (no copy on the hot path); change it only through update(). */
-  async get(id: string): Promise<SessionRecord | undefined> {
+  get(id: string): Promise<SessionRecord | undefined> {
     const r = this.sessions.get(id);
-    if (!r) return undefined;
+    if (!r) return NOT_FOUND;
     const now = Date.now();
     if (now - r.lastSeenAt > this.ttlMs) {
       this.expire(r);
-      return undefined;
+      return NOT_FOUND;
     }
     r.lastSeenAt = now;
-    return r;
+    let found = this.settled.get(r);
+    if (!found) this.settled.set(r, (found = Promise.resolve(r)));
+    return found;
   }
 
   async update(id: string, patch: Partial<Omit<SessionRecord, "id" | "principal" | "tenant">>): Promise<void> {
