@@ -1,10 +1,10 @@
 // Turns a raw POST body into JSON-RPC messages, refusing invalid UTF-8, excessive nesting,
 // malformed JSON and wrong JSON-RPC shapes with the spec's error codes.
+import { isUtf8 } from "node:buffer";
 import type { JSONRPCMessage, RequestId } from "@modelcontextprotocol/server";
 import { checkMessage } from "./json-rpc-shape.js";
 import { HttpProtocolError, RpcCodes, type RpcError } from "./rpc-error.js";
 
-const utf8 = new TextDecoder("utf-8", { fatal: true });
 
 export interface ParsedBody {
   batch: boolean;
@@ -20,12 +20,8 @@ export function requireJsonContentType(contentType: string | undefined): void {
 }
 
 export function parseBody(body: Buffer, maxDepth: number): ParsedBody {
-  let text: string;
-  try {
-    text = utf8.decode(body);
-  } catch {
-    throw new HttpProtocolError(400, RpcCodes.parseError, "Parse error: the body is not valid UTF-8");
-  }
+  if (!isUtf8(body)) throw new HttpProtocolError(400, RpcCodes.parseError, "Parse error: the body is not valid UTF-8");
+  const text = body.toString("utf8");
   if (exceedsDepth(body, maxDepth)) {
     throw new HttpProtocolError(400, RpcCodes.parseError, `Parse error: JSON nested deeper than ${maxDepth} levels`);
   }

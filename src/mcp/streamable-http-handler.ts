@@ -50,6 +50,10 @@ function header(req: IncomingMessage, name: string): string | undefined {
   return Array.isArray(v) ? v[0] : v;
 }
 
+function isInitialize(m: ParsedBody["items"][number]): boolean {
+  return !("invalid" in m) && isRequest(m) && m.method === "initialize";
+}
+
 function foundOr404(session: SessionRecord | undefined): SessionRecord {
   if (!session) throw new HttpProtocolError(404, RpcCodes.sessionNotFound, "Session not found: it expired or was deleted; initialize a new session");
   return session;
@@ -209,8 +213,7 @@ export class StreamableHttpHandler {
     const parsed = parseBody(body, this.o.maxJsonDepth);
     const first = parsed.items[0]!;
     if (!parsed.batch && "invalid" in first) throw Object.assign(new HttpProtocolError(400, first.invalid.code, first.invalid.message), {});
-    const isInit = parsed.items.some((m) => !("invalid" in m) && isRequest(m) && m.method === "initialize");
-    if (isInit) {
+    if (parsed.items.some(isInitialize)) {
       if (parsed.batch) throw new HttpProtocolError(400, RpcCodes.invalidRequest, "Invalid Request: initialize must not be part of a batch");
       return this.initialize(req, res, first as JSONRPCRequest, caller);
     }

@@ -215,7 +215,7 @@ export class ChildProcessTransport implements Transport {
       this.partialLength = 0;
       start = newline + 1;
       if (this.discardingLongLine) this.discardingLongLine = false;
-      else this.parseLine(line.replace(/\r$/, ""));
+      else this.parseLine(line.endsWith("\r") ? line.slice(0, -1) : line);
     }
     if (start === text.length || this.discardingLongLine) return;
     const rest = text.slice(start);
