@@ -6,7 +6,7 @@ import { z } from "zod";
 import { SapperError } from "../errors.js";
 import type { TextRole } from "./definition-text.js";
 import { SEVERITIES, type Severity } from "./severity.js";
-import { startPrefixes } from "./start-words.js";
+import { literalStarts, startPrefixes } from "./start-words.js";
 import { DETECTOR_NEEDS, DETECTORS, type Detector, type DetectorKind, type DetectorParams } from "./text-detectors.js";
 import { compileSignals, type CompiledSignal } from "./weak-signals.js";
 
@@ -211,16 +211,22 @@ interface StartMasks {
   any: Uint8Array;
 }
 
-/** The substring gates as matched: one-character ones by code (looked up among non-word characters), longer ones by automaton. */
+/**
+ * The substrings a pass looks for: one-character gates by code (looked up among non-word
+ * characters); longer gates and the rules' start literals by automaton.
+ */
 interface SubstringGates {
   singleAscii: Int32Array;
   singleOther: Map<number, number>;
   /** Group id lists of the one-character substrings (indexed from singleAscii / singleOther). */
   singleIds: number[][];
   automaton: SubstringAutomaton | undefined;
-  /** Per automaton substring: its length and its groups. */
+  /** Per automaton substring: its length, its groups (gates of more than one character, first) and whether rules start with it. */
   lengths: number[];
   ids: number[][];
+  starts: Uint8Array;
+  /** Per automaton substring, the rules that may start with it: `words` Int32 bits each (as StartMasks). */
+  startMasks: Int32Array;
 }
 
 /** What one pass collects: the groups found (once each), tracked groups' positions and, when asked, every group's hits. */
@@ -270,6 +276,8 @@ export class GateIndex {
   private nodes = 1;
   /** Per rule start id, the trie nodes of the word prefixes its matches begin with. */
   private readonly startsOfRule: number[][] = [];
+  /** Literals rules may start with anywhere (not only at a word start), and the start ids of those rules. */
+  private readonly startSubstrings = new Map<string, number[]>();
   /** The rules a word may start, by the deepest trie node it reaches; built on first use. */
   private starts: StartMasks | undefined;
   /** Substring gates by substring (lower case), in the order registered; compiled into `substrings` on first use. */
@@ -322,16 +330,26 @@ export class GateIndex {
     return { test, alternatives: compiled };
   }
 
-  /** Registers the word prefixes every match of a rule starts with (see start-words.ts); returns the rule's start id. */
-  addStarts(prefixes: readonly string[]): number {
+  /**
+   * Registers what every match of a rule starts with (see start-words.ts): a word with one of
+   * `prefixes`, or one of `substrings` anywhere (lower case). Returns the rule's start id.
+   */
+  addStarts(prefixes: readonly string[], substrings: readonly string[] = []): number {
+    const id = this.startsOfRule.length;
     const nodes: number[] = [];
     for (const prefix of prefixes) {
       const node = this.nodeFor(prefix);
       if (node > 0 && !nodes.includes(node)) nodes.push(node);
     }
     this.startsOfRule.push(nodes);
+    for (const sub of substrings) {
+      const rules = this.startSubstrings.get(sub);
+      if (rules) rules.push(id);
+      else this.startSubstrings.set(sub, [id]);
+    }
     this.starts = undefined;
-    return this.startsOfRule.length - 1;
+    this.substrings = undefined;
+    return id;
   }
 
   /** An empty set of rule start ids, for startLists. */
@@ -345,17 +363,30 @@ export class GateIndex {
    */
   startLists(analysis: TextAnalysis, rules: Int32Array): Array<number[] | undefined> {
     const { masks, words } = this.startMasks();
+    const substringMasks = this.substringGates().startMasks;
     const out: Array<number[] | undefined> = [];
-    const starts = analysis.wordStarts;
-    for (let i = 0; i < starts.length; i += 2) {
-      const node = starts[i + 1]! * words;
+    const add = (mask: Int32Array, row: number, at: number) => {
       for (let w = 0; w < words; w++) {
-        for (let bits = masks[node + w]! & rules[w]!; bits !== 0; bits &= bits - 1) {
+        for (let bits = mask[row + w]! & rules[w]!; bits !== 0; bits &= bits - 1) {
           const rule = w * 32 + 31 - Math.clz32(bits & -bits);
           const list = out[rule];
-          if (list) list.push(starts[i]!);
-          else out[rule] = [starts[i]!];
+          if (!list) out[rule] = [at];
+          else if (list[list.length - 1] !== at) list.push(at);
         }
+      }
+    };
+    // Words and literals, both in text order, read together so that every list is increasing.
+    const wordStarts = analysis.wordStarts;
+    const literals = analysis.substringStarts;
+    let i = 0;
+    let j = 0;
+    while (i < wordStarts.length || j < literals.length) {
+      if (j >= literals.length || (i < wordStarts.length && wordStarts[i]! <= literals[j]!)) {
+        add(masks, wordStarts[i + 1]! * words, wordStarts[i]!);
+        i += 2;
+      } else {
+        add(substringMasks, literals[j + 1]! * words, literals[j]!);
+        j += 2;
       }
     }
     return out;
@@ -422,23 +453,44 @@ export class GateIndex {
 
   private substringGates(): SubstringGates {
     if (this.substrings) return this.substrings;
-    const gates: SubstringGates = { singleAscii: new Int32Array(128).fill(-1), singleOther: new Map(), singleIds: [], automaton: undefined, lengths: [], ids: [] };
-    const multi: string[] = [];
-    for (const [sub, ids] of this.bySubstring) {
+    const single: SubstringGates = { singleAscii: new Int32Array(128).fill(-1), singleOther: new Map(), singleIds: [], automaton: undefined, lengths: [], ids: [], starts: new Uint8Array(0), startMasks: new Int32Array(0) };
+    // The automaton's substrings: gates of more than one character in the order registered, then start literals not among them.
+    const index = new Map<string, number>();
+    const ids: number[][] = [];
+    for (const [sub, groups] of this.bySubstring) {
       if (sub.length === 1) {
         const c = sub.charCodeAt(0);
-        if (c < 128) gates.singleAscii[c] = gates.singleIds.length;
-        else gates.singleOther.set(c, gates.singleIds.length);
-        gates.singleIds.push(ids);
+        if (c < 128) single.singleAscii[c] = single.singleIds.length;
+        else single.singleOther.set(c, single.singleIds.length);
+        single.singleIds.push(groups);
       } else if (sub.length > 1) {
-        multi.push(sub);
-        gates.lengths.push(sub.length);
-        gates.ids.push(ids);
+        index.set(sub, ids.length);
+        ids.push(groups);
       }
     }
-    if (multi.length > 0) gates.automaton = new SubstringAutomaton(multi);
-    this.substrings = gates;
-    return gates;
+    for (const sub of this.startSubstrings.keys()) {
+      if (index.has(sub)) continue;
+      index.set(sub, ids.length);
+      ids.push([]);
+    }
+    const words = Math.max(1, Math.ceil(this.startsOfRule.length / 32));
+    const starts = new Uint8Array(ids.length);
+    const startMasks = new Int32Array(ids.length * words);
+    for (const [sub, rules] of this.startSubstrings) {
+      const k = index.get(sub)!;
+      starts[k] = 1;
+      for (const rule of rules) startMasks[k * words + (rule >> 5)]! |= 1 << (rule & 31);
+    }
+    const patterns = [...index.keys()];
+    this.substrings = {
+      ...single,
+      automaton: patterns.length > 0 ? new SubstringAutomaton(patterns) : undefined,
+      lengths: patterns.map((p) => p.length),
+      ids,
+      starts,
+      startMasks,
+    };
+    return this.substrings;
   }
 
   /** How many gate groups there are (the length of GateState.groups). */
@@ -522,12 +574,14 @@ export class GateIndex {
       deepest = 0;
       length = 0;
     }
+    const substringStarts: number[] = [];
     if (occurrences.length > 0) {
       if (occurrences.length > 1) occurrences.sort((a, b) => a - b);
       for (const v of occurrences) {
         const s = v % count;
         const start = (v - s) / count;
-        found.mark(substrings.ids[s]!, start, start + substrings.lengths[s]!);
+        if (substrings.ids[s]!.length > 0) found.mark(substrings.ids[s]!, start, start + substrings.lengths[s]!);
+        if (substrings.starts[s] === 1) substringStarts.push(start, s);
       }
     }
     const hits = found.hits;
@@ -535,7 +589,7 @@ export class GateIndex {
     if (hits) hits.forEach((list, id) => {
       if (list && !isSorted(list)) hits[id] = sortPairs(list);
     });
-    return { present: found.present, wordStarts, hits, tracked: found.tracked };
+    return { present: found.present, wordStarts, substringStarts, hits, tracked: found.tracked };
   }
 
   private trackedOfListCache: Array<number[] | undefined> | undefined;
@@ -558,6 +612,8 @@ export interface TextAnalysis {
   present: number[];
   /** Words that may start a rule with start words: (offset, deepest trie node) pairs, in text order (see GateIndex.startLists). */
   wordStarts: number[];
+  /** Start literals found anywhere: (offset, literal) pairs, in text order (see GateIndex.startLists). */
+  substringStarts: number[];
   /** Gate group id -> where it is satisfied (start, end pairs, in text order); only when asked for. */
   hits: ReadonlyArray<number[] | undefined> | undefined;
   /** Tracked group id -> start offsets of its words (GateIndex.track), in text order for words, substrings after. */
@@ -572,8 +628,14 @@ export interface CompiledRegexRule extends CompiledRuleBase {
   path: RegExp | undefined;
   /** Matches are bounded (no `[\s\S]` or `.*`), so long text may be searched only around the words its gate needs. */
   windowed: boolean;
-  /** When every match starts at a word with known prefixes: the rule's start id in the gate index, and the same pattern, sticky. */
-  start: { id: number; sticky: RegExp } | undefined;
+  /**
+   * Where matches can start, found by the gate index's pass (see start-words.ts): the rule's start
+   * id and the same pattern, sticky. From "words": every match starts at a word with one of the
+   * rule's prefixes, so the rule runs only there, in any text. From "literals": the literals were
+   * read from the whole pattern; they stand in for a search of the whole text, never for the
+   * search around gate words in long text.
+   */
+  start: { id: number; sticky: RegExp; from: "words" | "literals" } | undefined;
 }
 
 export interface CompiledDetectorRule extends CompiledRuleBase {
@@ -616,8 +678,12 @@ export function compileRuleSet(file: RuleFile): RuleSet {
   const seen = new Set<string>();
   const gates = new GateIndex();
   const startOf = (regex: RegExp): CompiledRegexRule["start"] => {
+    const sticky = () => new RegExp(regex.source, `${regex.flags.replace("g", "")}y`);
     const prefixes = startPrefixes(regex.source);
-    return prefixes ? { id: gates.addStarts(prefixes), sticky: new RegExp(regex.source, `${regex.flags.replace("g", "")}y`) } : undefined;
+    if (prefixes) return { id: gates.addStarts(prefixes), sticky: sticky(), from: "words" };
+    // Literals are read for patterns without the u flag only (it changes escapes and case folding).
+    const literals = regex.flags.includes("u") ? undefined : literalStarts(regex.source);
+    return literals ? { id: gates.addStarts(literals.words, literals.substrings), sticky: sticky(), from: "literals" } : undefined;
   };
   const rules = file.rules.map((r): CompiledRule => {
     if (seen.has(r.id)) throw new SapperError("SAPPER_RULES_INVALID", `rule id ${r.id} is used twice`);

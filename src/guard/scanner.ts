@@ -64,6 +64,8 @@ interface Channel {
   aligned?: boolean;
   /** By rule start id, where the rules that passed their gates may start (aligned text only); made on first use. */
   startLists?: Array<number[] | undefined>;
+  /** Whether the text has a Kelvin sign (see wordStartsShifted); read on first use. */
+  kelvin?: boolean;
 }
 
 interface UnitMatch {
@@ -109,6 +111,8 @@ export function createScanner(options: ScannerOptions = {}): Scanner {
   // The gate groups of the definition being scanned, and the start ids of its rules that passed them (one definition at a time; cleared for each).
   const gateState: GateState = { groups: new Uint8Array(ruleSet.gates.groupCount) };
   const activeStarts = ruleSet.gates.startSet();
+  // In long text, rules whose literals stand in for a whole-text search are searched around their gate words instead.
+  const activeStartsInLongText = ruleSet.gates.startSet();
 
   function isForeignTool(name: string | undefined, own: OwnNames): boolean {
     if (!name) return false;
@@ -130,13 +134,17 @@ export function createScanner(options: ScannerOptions = {}): Scanner {
 
   /** First match of a rule in a channel that stays inside one unit: in the whole text, or in long text only around the words its gate needs. */
   function matchChannel(rule: CompiledRegexRule, c: Channel, own: OwnNames): UnitMatch | undefined {
-    if (rule.start) {
-      const starts = startsOf(c, rule.start.id);
-      if (starts) return matchAtStarts(rule, rule.start.sticky, c, own, starts);
+    const start = rule.start;
+    if (start?.from === "words") {
+      const starts = startsOf(c, start.id);
+      if (starts) return matchAtStarts(rule, start.sticky, c, own, starts);
     }
-    if (rule.windowed && rule.gate && c.text.length >= LONG_TEXT) {
-      const spans = gateSpans(rule.gate, c);
+    if (searchedAroundGates(rule) && c.text.length >= LONG_TEXT) {
+      const spans = gateSpans(rule.gate!, c);
       if (spans) return matchAround(rule, c, own, spans);
+    } else if (start?.from === "literals" && !wordStartsShifted(c)) {
+      const starts = startsOf(c, start.id);
+      if (starts) return matchAtStarts(rule, start.sticky, c, own, starts);
     }
     return matchIn(rule, c, own, c.text, 0, 0, c.text.length);
   }
@@ -155,10 +163,20 @@ export function createScanner(options: ScannerOptions = {}): Scanner {
     return { present: a.present, tracked: a.tracked, text: c.text };
   }
 
+  /**
+   * Whether a word of the lower-cased text may start later than `\b` finds it in the text: the Kelvin
+   * sign is no word character but lower-cases to "k". (Rules with start words have always been
+   * read this way; literal starts stand in for a whole-text search, so they must not be.)
+   */
+  function wordStartsShifted(c: Channel): boolean {
+    c.kelvin ??= c.text.includes("\u212A");
+    return c.kelvin;
+  }
+
   function startsOf(c: Channel, rule: number): number[] | null {
     const a = analysisOf(c);
     if (!c.aligned) return null;
-    c.startLists ??= ruleSet.gates.startLists(a, activeStarts);
+    c.startLists ??= ruleSet.gates.startLists(a, c.text.length >= LONG_TEXT ? activeStartsInLongText : activeStarts);
     return c.startLists[rule] ?? [];
   }
 
@@ -285,7 +303,13 @@ export function createScanner(options: ScannerOptions = {}): Scanner {
 
     const active = regexRules.filter((rule) => !rule.gate || rule.gate.test(gateState));
     activeStarts.fill(0);
-    for (const rule of active) if (rule.start) activeStarts[rule.start.id >> 5]! |= 1 << (rule.start.id & 31);
+    activeStartsInLongText.fill(0);
+    for (const rule of active) {
+      if (!rule.start) continue;
+      const bit = 1 << (rule.start.id & 31);
+      activeStarts[rule.start.id >> 5]! |= bit;
+      if (rule.start.from === "words" || !searchedAroundGates(rule)) activeStartsInLongText[rule.start.id >> 5]! |= bit;
+    }
     for (const rule of active) {
       for (const name of ruleChannels.get(rule)!) {
         const c = channel(name);
@@ -345,6 +369,11 @@ export function createScanner(options: ScannerOptions = {}): Scanner {
       return out;
     },
   };
+}
+
+/** Whether long text is searched only around the rule's gate words (see gateSpans). */
+function searchedAroundGates(rule: CompiledRegexRule): boolean {
+  return rule.windowed && rule.gate !== undefined;
 }
 
 /** Whether a sorted list of (start, end) pairs has a start in [lo, hi). */

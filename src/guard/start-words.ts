@@ -79,3 +79,196 @@ export function startPrefixes(source: string): string[] | undefined {
   }
   return [...out];
 }
+
+/**
+ * Literals every match of a pattern starts with: `words` at a word start (the pattern has `\b`
+ * there), `substrings` anywhere. Lower case and ASCII (a literal stops before any other character),
+ * at most LITERAL_CHARS long. Undefined when some match could start otherwise (with a character
+ * class, for instance) or the pattern uses syntax this reading does not know.
+ */
+export interface LiteralStarts {
+  words: string[];
+  substrings: string[];
+}
+
+const LITERAL_CHARS = 12;
+const MAX_LITERALS = 400;
+
+type Atom =
+  | { kind: "char"; char: string; min: number; max: number }
+  | { kind: "group"; alternatives: Atom[][]; min: number; max: number }
+  /** `\b`. */
+  | { kind: "boundary" }
+  /** Zero-width: `^`, `$`, `\B` and look-arounds. */
+  | { kind: "assertion" }
+  /** Anything else that reads a character: classes, `.`, `\d`, back references. */
+  | { kind: "other" }
+  /** Where a repeated group's first repetition ends: the literal stops there. */
+  | { kind: "stop" };
+
+class UnknownSyntax extends Error {}
+
+/** Reads a pattern (no `u` flag) into alternatives of atoms. */
+class PatternReader {
+  private at = 0;
+
+  constructor(private readonly source: string) {}
+
+  read(): Atom[][] {
+    const alternatives = this.alternatives();
+    if (this.at !== this.source.length) throw new UnknownSyntax();
+    return alternatives;
+  }
+
+  private alternatives(): Atom[][] {
+    const out = [this.sequence()];
+    while (this.source[this.at] === "|") {
+      this.at++;
+      out.push(this.sequence());
+    }
+    return out;
+  }
+
+  private sequence(): Atom[] {
+    const atoms: Atom[] = [];
+    while (this.at < this.source.length && this.source[this.at] !== "|" && this.source[this.at] !== ")") {
+      const atom = this.atom();
+      const [min, max] = this.quantifier();
+      if (atom.kind === "char" || atom.kind === "group") atoms.push({ ...atom, min, max });
+      else if (atom.kind === "other" || min > 0) atoms.push(atom);
+      else atoms.push({ kind: "assertion" }); // an optional \b asserts nothing
+    }
+    return atoms;
+  }
+
+  /** The quantifier after an atom as [min, max]; [1, 1] when there is none. */
+  private quantifier(): [number, number] {
+    const c = this.source[this.at];
+    let range: [number, number] | undefined;
+    if (c === "?") range = [0, 1];
+    else if (c === "*") range = [0, Infinity];
+    else if (c === "+") range = [1, Infinity];
+    if (range) this.at++;
+    else if (c === "{") {
+      // Without the u flag a `{` that is not a quantifier is a literal (read as the next atom).
+      const m = /^\{(\d+)(?:(,)(\d*))?\}/.exec(this.source.slice(this.at));
+      if (!m) return [1, 1];
+      this.at += m[0].length;
+      const min = Number(m[1]);
+      range = [min, m[2] === undefined ? min : m[3] === "" ? Infinity : Number(m[3])];
+    } else return [1, 1];
+    if (this.source[this.at] === "?") this.at++; // lazy
+    return range;
+  }
+
+  private atom(): Atom {
+    const c = this.source[this.at]!;
+    if (c === "(") return this.group();
+    if (c === "[") {
+      // A class ends at the first `]` not escaped (`[]` is an empty class in JavaScript).
+      for (this.at++; this.source[this.at] !== "]"; this.at++) {
+        if (this.at >= this.source.length) throw new UnknownSyntax();
+        if (this.source[this.at] === "\\") this.at++;
+      }
+      this.at++;
+      return { kind: "other" };
+    }
+    this.at++;
+    if (c === "\\") return this.escape();
+    if (c === ".") return { kind: "other" };
+    if (c === "^" || c === "$") return { kind: "assertion" };
+    if (c === "*" || c === "+" || c === "?" || c === ")") throw new UnknownSyntax();
+    return { kind: "char", char: c, min: 1, max: 1 };
+  }
+
+  private group(): Atom {
+    this.at++;
+    let zeroWidth = false;
+    if (this.source.startsWith("?:", this.at)) this.at += 2;
+    else if (this.source.startsWith("?=", this.at) || this.source.startsWith("?!", this.at)) {
+      zeroWidth = true;
+      this.at += 2;
+    } else if (this.source.startsWith("?<=", this.at) || this.source.startsWith("?<!", this.at)) {
+      zeroWidth = true;
+      this.at += 3;
+    } else if (this.source.startsWith("?<", this.at)) {
+      const close = this.source.indexOf(">", this.at);
+      if (close < 0) throw new UnknownSyntax();
+      this.at = close + 1;
+    } else if (this.source[this.at] === "?") throw new UnknownSyntax();
+    const alternatives = this.alternatives();
+    if (this.source[this.at] !== ")") throw new UnknownSyntax();
+    this.at++;
+    return zeroWidth ? { kind: "assertion" } : { kind: "group", alternatives, min: 1, max: 1 };
+  }
+
+  /** After a `\`. Escapes of a character stand for it; any that may stand for more read as "other". */
+  private escape(): Atom {
+    const c = this.source[this.at++];
+    if (c === undefined) throw new UnknownSyntax();
+    if (c === "b") return { kind: "boundary" };
+    if (c === "B") return { kind: "assertion" };
+    const hex = c === "x" ? 2 : c === "u" ? 4 : 0;
+    if (hex > 0) {
+      const digits = this.source.slice(this.at, this.at + hex);
+      if (!new RegExp(`^[0-9a-fA-F]{${hex}}$`).test(digits)) return { kind: "other" };
+      this.at += hex;
+      return { kind: "char", char: String.fromCharCode(parseInt(digits, 16)), min: 1, max: 1 };
+    }
+    if (c === "n") return { kind: "char", char: "\n", min: 1, max: 1 };
+    if (c === "t") return { kind: "char", char: "\t", min: 1, max: 1 };
+    if (c === "r") return { kind: "char", char: "\r", min: 1, max: 1 };
+    // Classes (\d \w \s ...), back references, \0, \c, \f, \v, \k, \p: not one known character.
+    if (/[0-9a-zA-Z]/.test(c)) return { kind: "other" };
+    return { kind: "char", char: c, min: 1, max: 1 };
+  }
+}
+
+/** Adds to `out` the literals a match of `atoms` (from `k` on) starts with, after `literal`; "\b" marks a word start. */
+function startsOf(atoms: readonly Atom[], k: number, literal: string, word: boolean, out: Set<string>): void {
+  if (out.size > MAX_LITERALS) throw new UnknownSyntax();
+  const atom = atoms[k];
+  if (literal.length >= LITERAL_CHARS || atom === undefined || atom.kind === "stop" || atom.kind === "other") {
+    if (literal === "") throw new UnknownSyntax(); // a match could start anywhere, or be empty
+    out.add(word ? `\\b${literal}` : literal);
+    return;
+  }
+  if (atom.kind === "boundary" || atom.kind === "assertion") {
+    // Zero width: before any literal it only narrows where a match starts; after one, the literal ends.
+    if (literal !== "") startsOf(atoms, atoms.length, literal, word, out);
+    else startsOf(atoms, k + 1, literal, word || atom.kind === "boundary", out);
+    return;
+  }
+  if (atom.min === 0) startsOf(atoms, k + 1, literal, word, out);
+  if (atom.max === 0) return;
+  if (atom.kind === "char") {
+    if (atom.char.charCodeAt(0) >= 128) return startsOf(atoms, atoms.length, literal, word, out);
+    const next = literal + atom.char.toLowerCase();
+    // A repeated character: its first occurrence is certain, what follows it is not.
+    startsOf(atom.max === 1 ? atoms : [], atom.max === 1 ? k + 1 : 0, next, word, out);
+    return;
+  }
+  const rest = atom.max === 1 ? atoms.slice(k + 1) : [{ kind: "stop" } as const];
+  for (const alternative of atom.alternatives) startsOf([...alternative, ...rest], 0, literal, word, out);
+}
+
+export function literalStarts(source: string): LiteralStarts | undefined {
+  const found = new Set<string>();
+  try {
+    for (const alternative of new PatternReader(source).read()) startsOf(alternative, 0, "", false, found);
+  } catch (err) {
+    if (err instanceof UnknownSyntax) return undefined;
+    throw err;
+  }
+  const words = new Set<string>();
+  const substrings = new Set<string>();
+  for (const literal of found) {
+    // A word start is found by the gate index's word pass, which reads words of [a-z0-9].
+    const word = literal.startsWith("\\b") ? /^[a-z0-9]+/.exec(literal.slice(2))?.[0] : undefined;
+    if (word) words.add(word);
+    else substrings.add(literal.startsWith("\\b") ? literal.slice(2) : literal);
+  }
+  // A literal that begins with another adds no place to look.
+  const shortest = (all: Set<string>) => [...all].filter((a) => ![...all].some((b) => b !== a && a.startsWith(b)));
+  return { words: shortest(words), substrings: shortest(substrings) };
+}

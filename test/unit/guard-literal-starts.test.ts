@@ -1,0 +1,75 @@
+// Rules without start words run, in text the scanner would search whole, only where one of the
+// literals read from their pattern occurs (start-words.ts literalStarts). That is sound only if
+// every match starts with one of those literals: checked here on patterns and on the rule file.
+import { readdirSync, readFileSync } from "node:fs";
+import { describe, expect, it } from "vitest";
+import { collectText, listDefinitions } from "../../src/guard/definition-text.js";
+import { loadRuleSet } from "../../src/guard/rule-set.js";
+import { literalStarts, startPrefixes } from "../../src/guard/start-words.js";
+import type { UpstreamDefinitions } from "../../src/guard/tool-guard.js";
+
+const sorted = (starts: ReturnType<typeof literalStarts>) => starts && { words: [...starts.words].sort(), substrings: [...starts.substrings].sort() };
+
+describe("literal starts", () => {
+  it("reads words after \\b and literals anywhere, through optional parts and groups", () => {
+    expect(sorted(literalStarts(String.raw`\b(?:read|open)s?\s+the`))).toEqual({ words: ["open", "read"], substrings: [] });
+    expect(sorted(literalStarts(String.raw`~?\/?\.ssh\b`))).toEqual({ words: [], substrings: [".ssh", "/.ssh", "~.ssh", "~/.ssh"] });
+    expect(sorted(literalStarts(String.raw`(?<![\w/.-])\.(?:env|npmrc)\b|<!--`))).toEqual({ words: [], substrings: [".env", ".npmrc", "<!--"] });
+    expect(sorted(literalStarts(String.raw`\bAPI[-_ ]?KEY|\b-x`))).toEqual({ words: ["api"], substrings: ["-x"] });
+  });
+
+  it("stops a literal where a repetition, a class or an assertion begins", () => {
+    expect(sorted(literalStarts(String.raw`(?:ab)+c`))).toEqual({ words: [], substrings: ["ab"] });
+    expect(sorted(literalStarts(String.raw`xy*z`))).toEqual({ words: [], substrings: ["xy", "xz"] });
+    expect(sorted(literalStarts(String.raw`foo\d+`))).toEqual({ words: [], substrings: ["foo"] });
+    expect(sorted(literalStarts(String.raw`foo(?=bar)`))).toEqual({ words: [], substrings: ["foo"] });
+  });
+
+  it("gives nothing when a match could start anywhere or be empty", () => {
+    expect(literalStarts(String.raw`[a-z]+@x`)).toBeUndefined();
+    expect(literalStarts(String.raw`\bfoo|\w+bar`)).toBeUndefined();
+    expect(literalStarts(String.raw`(?:abc)?`)).toBeUndefined();
+    expect(literalStarts(String.raw`^\s*#`)).toBeUndefined();
+  });
+
+  it("keeps to ASCII: a literal ends before any other character", () => {
+    expect(sorted(literalStarts("ab\u00e9c|\u5ffd\u7565"))).toBeUndefined();
+    expect(sorted(literalStarts("ab\u00e9c"))).toEqual({ words: [], substrings: ["ab"] });
+  });
+
+  it("hold for the rule file: every place a rule matches in the fixtures starts with one of its literals", () => {
+    const rules = loadRuleSet();
+    const root = new URL("../fixtures/poisoning/", import.meta.url);
+    const texts = new Set<string>();
+    for (const dir of ["benign/", "poisoned/", "holdout-v2/benign/", "holdout-v2/poisoned/", "holdout-v2/unseen/"]) {
+      for (const file of readdirSync(new URL(dir, root))) {
+        const d = JSON.parse(readFileSync(new URL(dir + file, root), "utf8")) as UpstreamDefinitions & { cases?: Array<{ tool?: unknown; prompt?: unknown }> };
+        const defs: UpstreamDefinitions[] = d.cases ? d.cases.map((c) => ({ tools: c.tool ? [c.tool as never] : [], prompts: c.prompt ? [c.prompt as never] : [], resourceTemplates: [] })) : [d];
+        for (const def of defs) for (const e of listDefinitions(def)) for (const u of collectText(e.ref, e.definition)) texts.add(u.role === "prose" ? u.text : u.text.replace(/[_-]/g, " "));
+      }
+    }
+    const missed: string[] = [];
+    let checked = 0;
+    for (const rule of rules.rules) {
+      if (rule.kind !== "regex" || startPrefixes(rule.regex.source)) continue;
+      const starts = literalStarts(rule.regex.source);
+      if (!starts) continue;
+      const sticky = new RegExp(rule.regex.source, `${rule.regex.flags.replace("g", "")}y`);
+      for (const text of texts) {
+        rule.regex.lastIndex = 0;
+        if (!rule.regex.test(text)) continue;
+        const lower = text.toLowerCase();
+        for (let at = 0; at < text.length; at++) {
+          sticky.lastIndex = at;
+          if (!sticky.test(text)) continue;
+          checked++;
+          const atWord = at === 0 || !/[a-z0-9]/.test(lower[at - 1]!);
+          const word = /^[a-z0-9]+/.exec(lower.slice(at))?.[0] ?? "";
+          if (!starts.substrings.some((s) => lower.startsWith(s, at)) && !(atWord && starts.words.some((w) => word.startsWith(w)))) missed.push(`${rule.id}: "${text.slice(at, at + 60)}"`);
+        }
+      }
+    }
+    expect(checked).toBeGreaterThan(100);
+    expect(missed).toEqual([]);
+  });
+});
