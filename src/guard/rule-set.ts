@@ -361,7 +361,7 @@ export class GateIndex {
    * Where each rule of `rules` (a set of start ids, see startSet) may start in an analysed text:
    * by start id, the increasing offsets of the words with one of its prefixes.
    */
-  startLists(analysis: TextAnalysis, rules: Int32Array): Array<number[] | undefined> {
+  startLists(analysis: RuleStarts, rules: Int32Array): Array<number[] | undefined> {
     const { masks, words } = this.startMasks();
     const substringMasks = this.substringGates().startMasks;
     const out: Array<number[] | undefined> = [];
@@ -449,6 +449,16 @@ export class GateIndex {
       this.listPass = new Int32Array(this.groupLists.length);
     }
     this.groupLists[this.terminal[node]!]!.push(id);
+  }
+
+  /**
+   * Whether every substring a pass looks for lies within a line, so that a pass over fields joined
+   * by blank lines finds nothing across two fields (and restrictStarts may read one text's pass off
+   * another's).
+   */
+  get withinLines(): boolean {
+    this.substringGates();
+    return ![...this.bySubstring.keys(), ...this.startSubstrings.keys()].some((sub) => sub.includes("\n"));
   }
 
   private substringGates(): SubstringGates {
@@ -606,16 +616,54 @@ export class GateIndex {
   }
 }
 
-/** What one pass over a text found. */
-export interface TextAnalysis {
-  /** The gate groups it satisfies, each once, in the order found. */
-  present: number[];
+/**
+ * The rule starts of a text made of stretches of an analysed text, read off that text's pass:
+ * `stretches` are (from, to, at) triples in text order, [from, to) of the analysed text standing at
+ * `at` in the new one. Exact when nothing the pass found crosses a stretch's edge: whole fields
+ * of text joined by blank lines, and a gate index whose substrings are withinLines. `withHits`: the
+ * new text is long (the analysed text has hits, being longer).
+ */
+export function restrictStarts(analysis: RuleStarts, stretches: readonly number[], withHits: boolean): RuleStarts {
+  // Keeps the (offset, x) pairs of `pairs` (increasing offsets) whose offset lies in a stretch, moved; with `ends`, x is an end that must lie in it too.
+  const keep = (pairs: readonly number[], ends: boolean): number[] => {
+    const out: number[] = [];
+    let k = 0;
+    for (let i = 0; i < pairs.length; i += 2) {
+      const at = pairs[i]!;
+      while (k < stretches.length && stretches[k + 1]! <= at) k += 3;
+      if (k >= stretches.length) break;
+      const from = stretches[k]!;
+      if (at < from || (ends && pairs[i + 1]! > stretches[k + 1]!)) continue;
+      const shift = stretches[k + 2]! - from;
+      out.push(at + shift, ends ? pairs[i + 1]! + shift : pairs[i + 1]!);
+    }
+    return out;
+  };
+  let hits: Array<number[] | undefined> | undefined;
+  if (withHits && analysis.hits) {
+    hits = [];
+    analysis.hits.forEach((list, id) => {
+      const kept = list && keep(list, true);
+      if (kept && kept.length > 0) hits![id] = kept;
+    });
+  }
+  return { wordStarts: keep(analysis.wordStarts, false), substringStarts: keep(analysis.substringStarts, false), hits };
+}
+
+/** What running the rules needs of a pass: where they may start and, in long text, where gate groups are satisfied. */
+export interface RuleStarts {
   /** Words that may start a rule with start words: (offset, deepest trie node) pairs, in text order (see GateIndex.startLists). */
   wordStarts: number[];
   /** Start literals found anywhere: (offset, literal) pairs, in text order (see GateIndex.startLists). */
   substringStarts: number[];
   /** Gate group id -> where it is satisfied (start, end pairs, in text order); only when asked for. */
   hits: ReadonlyArray<number[] | undefined> | undefined;
+}
+
+/** What one pass over a text found. */
+export interface TextAnalysis extends RuleStarts {
+  /** The gate groups it satisfies, each once, in the order found. */
+  present: number[];
   /** Tracked group id -> start offsets of its words (GateIndex.track), in text order for words, substrings after. */
   tracked: Map<number, number[]>;
 }

@@ -4,7 +4,7 @@
 // few channels so each rule runs once per definition, and cheap word gates skip rules that cannot
 // match.
 import { collectText, definitionLabel, listDefinitions, type DefinitionRef, type TextRole, type TextUnit } from "./definition-text.js";
-import { loadRuleSet, type CompiledDetectorRule, type CompiledRegexRule, type CompiledRule, type Family, type Gate, type GateState, type RuleSet, type TextAnalysis } from "./rule-set.js";
+import { loadRuleSet, restrictStarts, type CompiledDetectorRule, type CompiledRegexRule, type CompiledRule, type Family, type Gate, type GateState, type RuleSet, type RuleStarts, type TextAnalysis } from "./rule-set.js";
 import type { Severity } from "./severity.js";
 import { charClasses, visible, type DetectorContext } from "./text-detectors.js";
 import type { UpstreamDefinitions } from "./tool-guard.js";
@@ -60,6 +60,10 @@ interface Channel {
   units: TextUnit[];
   /** The one pass over the text (gate groups, rule starts, and in long text gate word positions); made on first use. */
   analysis?: TextAnalysis;
+  /** What running the rules needs of that pass; for a channel of some fields of another, read off the other's pass (see ruleStartsOf). */
+  ruleStarts?: RuleStarts;
+  /** A channel of some of another channel's fields: that channel, and where its fields stand here ((from, to, at) triples, see restrictStarts). */
+  parent?: { channel: Channel; stretches: number[] };
   /** Whether offsets in the lower-cased text line up with the text (they do unless lower-casing changed a length). */
   aligned?: boolean;
   /** By rule start id, where the rules that passed their gates may start (aligned text only); made on first use. */
@@ -111,6 +115,7 @@ export function createScanner(options: ScannerOptions = {}): Scanner {
   // The gate groups of the definition being scanned, and the start ids of its rules that passed them (one definition at a time; cleared for each).
   const gateState: GateState = { groups: new Uint8Array(ruleSet.gates.groupCount) };
   const activeStarts = ruleSet.gates.startSet();
+  const withinLines = ruleSet.gates.withinLines;
   // In long text, rules whose literals stand in for a whole-text search are searched around their gate words instead.
   const activeStartsInLongText = ruleSet.gates.startSet();
 
@@ -158,6 +163,22 @@ export function createScanner(options: ScannerOptions = {}): Scanner {
     return c.analysis;
   }
 
+  function ruleStartsOf(c: Channel): RuleStarts {
+    if (c.ruleStarts) return c.ruleStarts;
+    const parent = c.parent;
+    if (parent && withinLines) {
+      analysisOf(parent.channel);
+      // The parent's lower-cased fields are this channel's: aligned there, aligned here.
+      if (parent.channel.aligned) {
+        c.aligned = true;
+        c.ruleStarts = restrictStarts(parent.channel.analysis!, parent.stretches, c.text.length >= LONG_TEXT);
+        return c.ruleStarts;
+      }
+    }
+    c.ruleStarts = analysisOf(c);
+    return c.ruleStarts;
+  }
+
   function scoringInput(c: Channel): Analysed {
     const a = analysisOf(c);
     return { present: a.present, tracked: a.tracked, text: c.text };
@@ -174,7 +195,7 @@ export function createScanner(options: ScannerOptions = {}): Scanner {
   }
 
   function startsOf(c: Channel, rule: number): number[] | null {
-    const a = analysisOf(c);
+    const a = ruleStartsOf(c);
     if (!c.aligned) return null;
     c.startLists ??= ruleSet.gates.startLists(a, c.text.length >= LONG_TEXT ? activeStartsInLongText : activeStarts);
     return c.startLists[rule] ?? [];
@@ -206,7 +227,7 @@ export function createScanner(options: ScannerOptions = {}): Scanner {
    * Undefined when the text's words cannot be lined up with it.
    */
   function gateSpans(gate: Gate, c: Channel): number[] | undefined {
-    const hits = analysisOf(c).hits;
+    const hits = ruleStartsOf(c).hits;
     if (!hits) return undefined;
     const spans: number[] = [];
     for (const groups of gate.alternatives) {
@@ -288,7 +309,8 @@ export function createScanner(options: ScannerOptions = {}): Scanner {
     const channel = (name: ChannelName): Channel => {
       let c = channels.get(name);
       if (!c) {
-        c = buildChannel(units.filter((u) => inChannel(u, name)), name === "prose" || name === "proseArgs");
+        if (name === "proseArgs" || name === "keyArgs") c = argumentsChannel(channel(name === "proseArgs" ? "prose" : "key"));
+        else c = buildChannel(units.filter((u) => u.role === name), name === "prose");
         channels.set(name, c);
       }
       return c;
@@ -410,21 +432,6 @@ function detectorSlot(u: TextUnit): number {
   return ROLE_SLOT[u.role] + (u.inArguments ? 1 : 0);
 }
 
-function inChannel(u: TextUnit, name: ChannelName): boolean {
-  switch (name) {
-    case "prose":
-      return u.role === "prose";
-    case "proseArgs":
-      return u.role === "prose" && u.inArguments;
-    case "key":
-      return u.role === "key";
-    case "keyArgs":
-      return u.role === "key" && u.inArguments;
-    case "name":
-      return u.role === "name";
-  }
-}
-
 function channelsFor(rule: CompiledRegexRule): ChannelName[] {
   const out: ChannelName[] = [];
   if (rule.roles.has("prose")) out.push(rule.argumentsOnly ? "proseArgs" : "prose");
@@ -444,6 +451,25 @@ function buildChannel(units: TextUnit[], prose: boolean): Channel {
     at += u.text.length + SEPARATOR.length;
   }
   return { text: parts.join(SEPARATOR), starts, units };
+}
+
+/** The fields of a channel that shape arguments, as a channel of their own (joined the same way). */
+function argumentsChannel(all: Channel): Channel {
+  const starts: number[] = [];
+  const units: TextUnit[] = [];
+  const stretches: number[] = [];
+  const parts: string[] = [];
+  let at = 0;
+  all.units.forEach((u, i) => {
+    if (!u.inArguments) return;
+    const from = all.starts[i]!;
+    starts.push(at);
+    units.push(u);
+    stretches.push(from, from + u.text.length, at);
+    parts.push(all.text.slice(from, from + u.text.length));
+    at += u.text.length + SEPARATOR.length;
+  });
+  return { text: parts.join(SEPARATOR), starts, units, parent: { channel: all, stretches } };
 }
 
 function unitAt(starts: number[], offset: number): number {
