@@ -116,6 +116,9 @@ export function createScanner(options: ScannerOptions = {}): Scanner {
   const gateState: GateState = { groups: new Uint8Array(ruleSet.gates.groupCount) };
   const activeStarts = ruleSet.gates.startSet();
   const withinLines = ruleSet.gates.withinLines;
+  // Every prose rule with starts, for decoded hidden text (which all prose rules read).
+  const proseStarts = ruleSet.gates.startSet();
+  for (const rule of proseRegexRules) if (rule.start) proseStarts[rule.start.id >> 5]! |= 1 << (rule.start.id & 31);
   // In long text, rules whose literals stand in for a whole-text search are searched around their gate words instead.
   const activeStartsInLongText = ruleSet.gates.startSet();
 
@@ -190,7 +193,7 @@ export function createScanner(options: ScannerOptions = {}): Scanner {
    * read this way; literal starts stand in for a whole-text search, so they must not be.)
    */
   function wordStartsShifted(c: Channel): boolean {
-    c.kelvin ??= c.text.includes("\u212A");
+    c.kelvin ??= wordStartsShiftedIn(c.text);
     return c.kelvin;
   }
 
@@ -199,6 +202,30 @@ export function createScanner(options: ScannerOptions = {}): Scanner {
     if (!c.aligned) return null;
     c.startLists ??= ruleSet.gates.startLists(a, c.text.length >= LONG_TEXT ? activeStartsInLongText : activeStarts);
     return c.startLists[rule] ?? [];
+  }
+
+  /**
+   * Where the prose rules may start in a decoded text (see GateIndex.startLists), as in a channel;
+   * undefined when its words cannot be lined up (lower-casing changes a length, or a Kelvin sign).
+   */
+  function decodedTextStarts(text: string): Array<number[] | undefined> | undefined {
+    const lower = text.toLowerCase();
+    if (lower.length !== text.length || wordStartsShiftedIn(text)) return undefined;
+    return ruleSet.gates.startLists(ruleSet.gates.analyze(lower, false), proseStarts);
+  }
+
+  /** The first match of a rule in a text, tried (sticky) only at the candidates, in order, as a global search would find it. */
+  function firstMatchAt(rule: CompiledRegexRule, sticky: RegExp, text: string, own: OwnNames, candidates: number[]): RegExpExecArray | undefined {
+    let searchedTo = 0;
+    for (const at of candidates) {
+      if (at < searchedTo) continue; // inside a match already rejected
+      sticky.lastIndex = at;
+      const m = sticky.exec(text);
+      if (!m || m[0].length === 0) continue;
+      searchedTo = at + m[0].length;
+      if (!rule.foreignToolOnly || isForeignTool(toolNamed(m), own)) return m;
+    }
+    return undefined;
   }
 
   /** Tries a rule (sticky) only where a word it can start with starts, in order, as a global search would. */
@@ -350,8 +377,11 @@ export function createScanner(options: ScannerOptions = {}): Scanner {
           report(rule, unit, hit.start, hit.end, unit.text.slice(hit.start, hit.end), hit.detail);
           // What was hidden or encoded is text the model reads: the language rules judge it too.
           if (!hit.decoded) continue;
+          const starts = decodedTextStarts(hit.decoded);
           for (const inner of proseRegexRules) {
-            const m = firstMatch(inner, hit.decoded, own, () => !inner.path || inner.path.test(unit.path));
+            // A rule limited to other fields rejects every match here; one already reported here would be dropped.
+            if ((inner.path && !inner.path.test(unit.path)) || reported.has(`${inner.id}:hidden\u0000${unit.path}`)) continue;
+            const m = starts && inner.start ? firstMatchAt(inner, inner.start.sticky, hit.decoded, own, starts[inner.start.id] ?? []) : firstMatch(inner, hit.decoded, own, () => true);
             if (m) report(inner, unit, hit.start, hit.end, m[0], `in hidden text "${visible(m[0], EXCERPT_CHARS)}"`, `${inner.id}:hidden`);
           }
         }
@@ -391,6 +421,11 @@ export function createScanner(options: ScannerOptions = {}): Scanner {
       return out;
     },
   };
+}
+
+/** See wordStartsShifted. */
+function wordStartsShiftedIn(text: string): boolean {
+  return text.includes("\u212A");
 }
 
 /** Whether long text is searched only around the rule's gate words (see gateSpans). */

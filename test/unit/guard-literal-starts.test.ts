@@ -1,6 +1,7 @@
-// Rules without start words run, in text the scanner would search whole, only where one of the
-// literals read from their pattern occurs (start-words.ts literalStarts). That is sound only if
-// every match starts with one of those literals: checked here on patterns and on the rule file.
+// Rules run only where a match can start: at a word with one of their start words
+// (start-words.ts startPrefixes) or, in text the scanner would otherwise search whole, where one of
+// the literals read from their pattern occurs (literalStarts). That is sound only if every match
+// starts there: checked here on patterns and on the rule file.
 import { readdirSync, readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { collectText, listDefinitions } from "../../src/guard/definition-text.js";
@@ -37,7 +38,7 @@ describe("literal starts", () => {
     expect(sorted(literalStarts("ab\u00e9c"))).toEqual({ words: [], substrings: ["ab"] });
   });
 
-  it("hold for the rule file: every place a rule matches in the fixtures starts with one of its literals", () => {
+  it("hold for the rule file: every place a rule matches in the fixtures starts with one of its start words or literals", () => {
     const rules = loadRuleSet();
     const root = new URL("../fixtures/poisoning/", import.meta.url);
     const texts = new Set<string>();
@@ -51,8 +52,9 @@ describe("literal starts", () => {
     const missed: string[] = [];
     let checked = 0;
     for (const rule of rules.rules) {
-      if (rule.kind !== "regex" || startPrefixes(rule.regex.source)) continue;
-      const starts = literalStarts(rule.regex.source);
+      if (rule.kind !== "regex") continue;
+      const words = startPrefixes(rule.regex.source);
+      const starts = words ? { words, substrings: [] } : literalStarts(rule.regex.source);
       if (!starts) continue;
       const sticky = new RegExp(rule.regex.source, `${rule.regex.flags.replace("g", "")}y`);
       for (const text of texts) {
