@@ -95,6 +95,8 @@ export interface Gate {
   test(state: GateState): boolean;
   /** The gate as group ids: a match holds a word of every group of one alternative. */
   alternatives: readonly (readonly number[])[];
+  /** The gate's index among its gate index's gates (see GateIndex.openGates). */
+  index: number;
 }
 
 
@@ -284,6 +286,13 @@ export class GateIndex {
   private readonly bySubstring = new Map<string, number[]>();
   private substrings: SubstringGates | undefined;
   private size = 0;
+  /** How many gates have been added (Gate.index). */
+  gateCount = 0;
+  /** Per group id, its gate alternative; per alternative, how many groups it has and its gate; counts for openGates. */
+  private readonly alternativeOf: number[] = [];
+  private readonly alternativeSizes: number[] = [];
+  private readonly alternativeGates: number[] = [];
+  private alternativeCounts = new Int32Array(0);
   /** Per group id, 1 when its positions are always recorded (the scoring layer's signals). */
   private tracked = new Uint8Array(0);
   /** Scratch marks of the groups one pass has found (cleared at the start of each pass). */
@@ -327,7 +336,29 @@ export class GateIndex {
       }
       return false;
     };
-    return { test, alternatives: compiled };
+    const index = this.gateCount++;
+    for (const ids of compiled) {
+      for (const id of ids) this.alternativeOf[id] = this.alternativeSizes.length;
+      this.alternativeSizes.push(ids.length);
+      this.alternativeGates.push(index);
+    }
+    this.alternativeCounts = new Int32Array(this.alternativeSizes.length);
+    return { test, alternatives: compiled, index };
+  }
+
+  /**
+   * The gates `found` opens (every gate whose test a state with exactly these groups passes): 1 at
+   * each gate's index in `into`, which is cleared first. `found` lists each group once.
+   */
+  openGates(found: readonly number[], into: Uint8Array): void {
+    into.fill(0);
+    const counts = this.alternativeCounts;
+    // A group belongs to one alternative of one gate: an alternative is complete when all its groups are found.
+    for (const id of found) {
+      const alternative = this.alternativeOf[id]!;
+      if (++counts[alternative]! === this.alternativeSizes[alternative]) into[this.alternativeGates[alternative]!] = 1;
+    }
+    for (const id of found) counts[this.alternativeOf[id]!] = 0;
   }
 
   /**

@@ -4,7 +4,7 @@
 // few channels so each rule runs once per definition, and cheap word gates skip rules that cannot
 // match.
 import { collectText, definitionLabel, listDefinitions, type DefinitionRef, type TextRole, type TextUnit } from "./definition-text.js";
-import { loadRuleSet, restrictStarts, type CompiledDetectorRule, type CompiledRegexRule, type CompiledRule, type Family, type Gate, type GateState, type RuleSet, type RuleStarts, type TextAnalysis } from "./rule-set.js";
+import { loadRuleSet, restrictStarts, type CompiledDetectorRule, type CompiledRegexRule, type CompiledRule, type Family, type Gate, type RuleSet, type RuleStarts, type TextAnalysis } from "./rule-set.js";
 import type { Severity } from "./severity.js";
 import { charClasses, visible, type DetectorContext } from "./text-detectors.js";
 import type { UpstreamDefinitions } from "./tool-guard.js";
@@ -112,8 +112,10 @@ export function createScanner(options: ScannerOptions = {}): Scanner {
   );
   const detectorCtx: DetectorContext = { confusables: ruleSet.confusables };
   const signals = ignored.has(SCORE_RULE_ID) ? undefined : ruleSet.signals;
-  // The gate groups of the definition being scanned, and the start ids of its rules that passed them (one definition at a time; cleared for each).
-  const gateState: GateState = { groups: new Uint8Array(ruleSet.gates.groupCount) };
+  // For the definition being scanned (one at a time; cleared for each): the gate groups its text has,
+  // the gates they open, and the start ids of its rules that passed their gates.
+  const definitionGroups = new Uint8Array(ruleSet.gates.groupCount);
+  const openGates = new Uint8Array(ruleSet.gates.gateCount);
   const activeStarts = ruleSet.gates.startSet();
   const withinLines = ruleSet.gates.withinLines;
   // Every prose rule with starts, for decoded hidden text (which all prose rules read).
@@ -343,14 +345,21 @@ export function createScanner(options: ScannerOptions = {}): Scanner {
       return c;
     };
     // The pre-filter: one pass over each role's text decides which rules can match at all, and where.
-    gateState.groups.fill(0);
+    definitionGroups.fill(0);
+    const found: number[] = [];
     for (const name of ["prose", "key", "name"] as const) {
       const c = channel(name);
       if (c.units.length === 0) continue;
-      for (const id of analysisOf(c).present) gateState.groups[id] = 1;
+      for (const id of analysisOf(c).present) {
+        if (definitionGroups[id] === 1) continue;
+        definitionGroups[id] = 1;
+        found.push(id);
+      }
     }
+    ruleSet.gates.openGates(found, openGates);
+    const passes = (rule: CompiledRule) => !rule.gate || openGates[rule.gate.index] === 1;
 
-    const active = regexRules.filter((rule) => !rule.gate || rule.gate.test(gateState));
+    const active = regexRules.filter(passes);
     activeStarts.fill(0);
     activeStartsInLongText.fill(0);
     for (const rule of active) {
@@ -372,7 +381,7 @@ export function createScanner(options: ScannerOptions = {}): Scanner {
       const classes = charClasses(unit.text);
       for (const rule of detectorsFor[detectorSlot(unit)]!) {
         if ((rule.needs & classes) !== rule.needs) continue;
-        if (rule.gate && !rule.gate.test(gateState)) continue;
+        if (!passes(rule)) continue;
         for (const hit of rule.detect(unit.text, rule.params, detectorCtx)) {
           report(rule, unit, hit.start, hit.end, unit.text.slice(hit.start, hit.end), hit.detail);
           // What was hidden or encoded is text the model reads: the language rules judge it too.
