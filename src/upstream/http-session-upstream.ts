@@ -5,6 +5,7 @@ import type { InitializeResult, Transport } from "@modelcontextprotocol/client";
 import type { HttpUpstreamSpec } from "../config/schema.js";
 import { SapperError } from "../errors.js";
 import { AdmissionQueue } from "./admission-queue.js";
+import { DeadlineSweep } from "./deadline-sweep.js";
 import { JsonRpcConnection } from "./json-rpc-connection.js";
 import { secretValues } from "./secret-mask.js";
 import { transportFailure } from "./transport-failure.js";
@@ -37,6 +38,7 @@ export abstract class HttpSessionUpstream<T extends Transport> implements Upstre
   private reachable = false;
   private wasReady = false;
   private readonly sessions = new Map<string, UpstreamSession<T>>();
+  private readonly deadlines = new DeadlineSweep();
   /** Configured header values (credentials), masked in logs and error messages. */
   private readonly secrets: string[];
 
@@ -203,6 +205,7 @@ export abstract class HttpSessionUpstream<T extends Transport> implements Upstre
       logger: this.deps.logger,
       metrics: this.deps.metrics,
       events: this.deps.events,
+      deadlines: this.deadlines,
       secrets: this.secrets,
       describeClose: () => "closed the connection",
       onSlotFree: () => session.queue.pump(),

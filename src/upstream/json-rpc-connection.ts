@@ -1,6 +1,7 @@
 // One JSON-RPC conversation with an upstream MCP server over any SDK Transport: the client half of the
 // initialize handshake, our own request ids (many callers share one pipe), per-call progress, timeout
 // and cancellation, and routing of whatever the server sends on its own.
+import type { DeadlineSweep, Expiring } from "./deadline-sweep.js";
 import {
   SUPPORTED_PROTOCOL_VERSIONS,
   type InitializeResult,
@@ -43,6 +44,8 @@ export interface JsonRpcConnectionOptions {
   logger: Logger;
   metrics: Metrics;
   events: UpstreamEventSink;
+  /** Enforces call timeouts; shared by the connections of one upstream. */
+  deadlines: DeadlineSweep;
   /** How the connection ended, for error messages: "exited (code 1)", "closed the connection". */
   describeClose(): string;
   /** Configured credentials (headers, env values), masked in logged transport errors and in error messages. */
@@ -57,25 +60,35 @@ export interface JsonRpcConnectionOptions {
   onTransportError?(error: Error): void;
 }
 
-interface Call {
-  id: number;
-  method: string;
-  hooks: CallHooks;
-  /** The token the caller put in `_meta.progressToken`, restored on the progress it receives. */
-  callerProgressToken: ProgressToken | undefined;
-  timeoutMs: number;
-  timer: NodeJS.Timeout | undefined;
+/** A request sent and not yet answered. It is also the listener on the caller's abort signal. */
+class Call {
+  /** When the call times out (epoch ms); Infinity while its timeout is paused. */
+  deadline = Infinity;
   /** Server→client requests for this call still waiting on the client; the timeout pauses meanwhile. */
-  waitingOnClient: number;
-  /** Ends the call's own HTTP response stream, if the transport opened one. */
-  /** Aborts the call's own HTTP request stream; only for transports with one (Streamable HTTP). */
-  stream: AbortController | undefined;
-  onAbort: (() => void) | undefined;
-  resolve(result: Result): void;
-  reject(err: UpstreamError): void;
+  waitingOnClient = 0;
+  /** Set right after construction, by the promise the caller waits on. */
+  resolve!: (result: Result) => void;
+  reject!: (err: UpstreamError) => void;
+
+  constructor(
+    private readonly connection: JsonRpcConnection,
+    readonly id: number,
+    readonly method: string,
+    readonly hooks: CallHooks,
+    /** The token the caller put in `_meta.progressToken`, restored on the progress it receives. */
+    readonly callerProgressToken: ProgressToken | undefined,
+    readonly timeoutMs: number,
+    /** Aborts the call's own HTTP request stream; only for transports with one (Streamable HTTP). */
+    readonly stream: AbortController | undefined,
+  ) {}
+
+  /** The caller's signal aborted. */
+  handleEvent(): void {
+    this.connection.callerAborted(this);
+  }
 }
 
-export class JsonRpcConnection {
+export class JsonRpcConnection implements Expiring {
   private nextId = 1;
   private readonly calls = new Map<number, Call>();
   private state: "new" | "open" | "closed" = "new";
@@ -142,26 +155,12 @@ export class JsonRpcConnection {
     } as JSONRPCRequest;
 
     return new Promise<Result>((resolve, reject) => {
-      const call: Call = {
-        id,
-        method,
-        hooks,
-        callerProgressToken,
-        timeoutMs,
-        timer: undefined,
-        waitingOnClient: 0,
-        stream: this.options.transport.hasPerRequestStream ? new AbortController() : undefined,
-        onAbort: undefined,
-        resolve,
-        reject,
-      };
+      const call = new Call(this, id, method, hooks, callerProgressToken, timeoutMs, this.options.transport.hasPerRequestStream ? new AbortController() : undefined);
+      call.resolve = resolve;
+      call.reject = reject;
       this.calls.set(id, call);
       this.armTimer(call, Math.max(1, timeoutMs - waitedMs));
-      const { signal } = hooks;
-      if (signal) {
-        call.onAbort = () => this.abandon(call, reasonText(signal.reason), this.cancelledError(method));
-        signal.addEventListener("abort", call.onAbort, { once: true });
-      }
+      hooks.signal?.addEventListener("abort", call);
       this.options.transport
         .send(message, call.stream ? { requestSignal: call.stream.signal, onRequestStreamEnd: () => this.streamEnded(call) } : undefined)
         .catch((err: unknown) => {
@@ -338,26 +337,40 @@ export class JsonRpcConnection {
     return this.calls.values().next().value;
   }
 
+  /** (Re)starts a call's timeout; the upstream's deadline sweep enforces it. */
   private armTimer(call: Call, ms = call.timeoutMs): void {
-    clearTimeout(call.timer);
-    call.timer = setTimeout(() => {
-      const { upstream } = this.options;
-      this.abandon(
-        call,
-        `timed out after ${call.timeoutMs} ms`,
-        upstreamFailure("timeout", upstream, `upstream "${upstream}" did not answer ${call.method} within ${call.timeoutMs} ms`),
-      );
-    }, ms);
+    call.deadline = Date.now() + ms;
+    this.options.deadlines.watch(this);
   }
 
   private pauseTimer(call: Call): void {
     call.waitingOnClient++;
-    clearTimeout(call.timer);
+    call.deadline = Infinity;
   }
 
   private resumeTimer(call: Call): void {
     call.waitingOnClient--;
     if (call.waitingOnClient === 0 && this.calls.get(call.id) === call) this.armTimer(call);
+  }
+
+  /** Abandons every call past its deadline (the sweep calls this); returns whether calls remain. */
+  expire(now: number): boolean {
+    const { upstream } = this.options;
+    // Settling deletes the visited entry, which a Map iteration allows.
+    for (const call of this.calls.values()) {
+      if (call.deadline > now) continue;
+      this.abandon(
+        call,
+        `timed out after ${call.timeoutMs} ms`,
+        upstreamFailure("timeout", upstream, `upstream "${upstream}" did not answer ${call.method} within ${call.timeoutMs} ms`),
+      );
+    }
+    return this.calls.size > 0;
+  }
+
+  /** The caller of `call` aborted (its Call is the signal's listener). */
+  callerAborted(call: Call): void {
+    this.abandon(call, reasonText(call.hooks.signal?.reason), this.cancelledError(call.method));
   }
 
   /** Gives up on a call (timeout or caller abort): tells the upstream, then fails the caller. */
@@ -387,8 +400,7 @@ export class JsonRpcConnection {
 
   private settle(call: Call, err: UpstreamError | undefined, result?: Result): void {
     this.calls.delete(call.id);
-    clearTimeout(call.timer);
-    if (call.onAbort) call.hooks.signal?.removeEventListener("abort", call.onAbort);
+    call.hooks.signal?.removeEventListener("abort", call);
     if (err) call.reject(err);
     else call.resolve(result ?? {});
     this.options.onSlotFree();

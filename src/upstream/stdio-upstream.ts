@@ -5,6 +5,7 @@ import type { StdioUpstreamSpec } from "../config/schema.js";
 import { SapperError } from "../errors.js";
 import { AdmissionQueue } from "./admission-queue.js";
 import { ChildProcessTransport, describeExit } from "./child-process-transport.js";
+import { DeadlineSweep } from "./deadline-sweep.js";
 import { JsonRpcConnection } from "./json-rpc-connection.js";
 import { maskSecrets, secretValues } from "./secret-mask.js";
 import { reasonOf, upstreamFailure } from "./upstream-failure.js";
@@ -34,6 +35,7 @@ export class StdioUpstream implements Upstream {
   private wasReady = false;
   private readonly slots: PoolSlot[];
   private readonly queue: AdmissionQueue<JsonRpcConnection>;
+  private readonly deadlines = new DeadlineSweep();
   private readonly env: Record<string, string>;
   /** Configured env values, masked wherever the server's output is logged. */
   private readonly secrets: string[];
@@ -155,6 +157,7 @@ export class StdioUpstream implements Upstream {
       logger,
       metrics: this.deps.metrics,
       events: this.deps.events,
+      deadlines: this.deadlines,
       secrets: this.secrets,
       describeClose: () => describeExit(transport.exit),
       sendFailure: (_err, method) =>
