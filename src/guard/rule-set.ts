@@ -240,6 +240,7 @@ class PassFindings {
   constructor(
     private readonly seen: Uint8Array,
     private readonly trackedIds: Uint8Array,
+    private readonly locatedIds: Uint8Array,
     withHits: boolean,
   ) {
     this.hits = withHits ? [] : undefined;
@@ -261,11 +262,14 @@ class PassFindings {
     for (const id of ids) {
       this.add(id);
       if (this.trackedIds[id] === 1) this.track(id, start);
-      if (!this.hits) continue;
-      const list = this.hits[id];
-      if (list) list.push(start, end);
-      else this.hits[id] = [start, end];
+      if (this.hits && this.locatedIds[id] === 1) this.hit(id, start, end);
     }
+  }
+
+  hit(id: number, start: number, end: number): void {
+    const list = this.hits![id];
+    if (list) list.push(start, end);
+    else this.hits![id] = [start, end];
   }
 }
 
@@ -300,6 +304,18 @@ export class GateIndex {
   /** Per word group list, the pass that last marked its groups: a word seen again only adds positions. */
   private listPass = new Int32Array(0);
   private pass = 0;
+
+  /** Per group id, 1 when its positions are recorded in long text (TextAnalysis.hits). */
+  private located = new Uint8Array(0);
+
+  /** Records where the groups of this gate are satisfied in long text (TextAnalysis.hits), for searching around them. */
+  locate(gate: Gate): void {
+    const grown = new Uint8Array(this.size);
+    grown.set(this.located);
+    for (const ids of gate.alternatives) for (const id of ids) grown[id] = 1;
+    this.located = grown;
+    this.locatedOfListCache = undefined;
+  }
 
   /** Records where these groups occur in every analysis (TextAnalysis.tracked), not only in long text. */
   track(ids: readonly number[]): void {
@@ -558,10 +574,11 @@ export class GateIndex {
     }
     const pass = this.pass;
     const listPass = this.listPass;
-    const found = new PassFindings(this.seen, this.tracked, withHits);
+    const found = new PassFindings(this.seen, this.tracked, this.located, withHits);
     const wordStarts: number[] = [];
     const startsAt = this.startMasks().any;
-    const trackedOfList = this.trackedLists();
+    const trackedOfList = this.groupListSubsets(this.tracked, "tracked");
+    const locatedOfList = this.groupListSubsets(this.located, "located");
     const substrings = this.substringGates();
     const { singleAscii, singleOther, singleIds, automaton } = substrings;
     // Substring occurrences as start * count + index, marked after the words in text order (as a search would find them).
@@ -601,15 +618,14 @@ export class GateIndex {
       if (startsAt[deepest] === 1) wordStarts.push(i - length, deepest);
       if (node > 0 && terminal[node]! >= 0) {
         const list = terminal[node]!;
-        if (found.hits) found.mark(groupLists[list]!, i - length, i);
-        else {
-          if (listPass[list] !== pass) {
-            listPass[list] = pass;
-            for (const id of groupLists[list]!) found.add(id);
-          }
-          const ids = trackedOfList[list];
-          if (ids) for (const id of ids) found.track(id, i - length);
+        if (listPass[list] !== pass) {
+          listPass[list] = pass;
+          for (const id of groupLists[list]!) found.add(id);
         }
+        const tracked = trackedOfList[list];
+        if (tracked) for (const id of tracked) found.track(id, i - length);
+        const located = found.hits && locatedOfList[list];
+        if (located) for (const id of located) found.hit(id, i - length, i);
       }
       node = 0;
       deepest = 0;
@@ -634,15 +650,18 @@ export class GateIndex {
   }
 
   private trackedOfListCache: Array<number[] | undefined> | undefined;
+  private locatedOfListCache: Array<number[] | undefined> | undefined;
 
-  /** Per word group list: its tracked groups (whose words' positions are recorded), or undefined when it has none. */
-  private trackedLists(): Array<number[] | undefined> {
-    if (this.trackedOfListCache?.length === this.groupLists.length) return this.trackedOfListCache;
+  /** Per word group list: its groups flagged in `flags` (tracked or located ones), or undefined when it has none. */
+  private groupListSubsets(flags: Uint8Array, kind: "tracked" | "located"): Array<number[] | undefined> {
+    const cached = kind === "tracked" ? this.trackedOfListCache : this.locatedOfListCache;
+    if (cached?.length === this.groupLists.length) return cached;
     const out = this.groupLists.map((ids) => {
-      const t = ids.filter((id) => this.tracked[id] === 1);
-      return t.length > 0 ? t : undefined;
+      const subset = ids.filter((id) => flags[id] === 1);
+      return subset.length > 0 ? subset : undefined;
     });
-    this.trackedOfListCache = out;
+    if (kind === "tracked") this.trackedOfListCache = out;
+    else this.locatedOfListCache = out;
     return out;
   }
 }
@@ -687,7 +706,7 @@ export interface RuleStarts {
   wordStarts: number[];
   /** Start literals found anywhere: (offset, literal) pairs, in text order (see GateIndex.startLists). */
   substringStarts: number[];
-  /** Gate group id -> where it is satisfied (start, end pairs, in text order); only when asked for. */
+  /** Located gate group id (GateIndex.locate) -> where it is satisfied (start, end pairs, in text order); only when asked for. */
   hits: ReadonlyArray<number[] | undefined> | undefined;
 }
 
@@ -786,7 +805,10 @@ export function compileRuleSet(file: RuleFile): RuleSet {
         if (err instanceof SapperError) throw err;
         throw new SapperError("SAPPER_RULES_INVALID", `rule ${r.id} has an invalid pattern: ${(err as Error).message}`);
       }
-      return { ...base, kind: "regex", regex, foreignToolOnly: r.condition === "foreign-tool", path, windowed: !/\[\\s\\S\]|(?<!\\)\.[*+]/.test(regex.source), start: startOf(regex) };
+      const windowed = !/\[\\s\\S\]|(?<!\\)\.[*+]/.test(regex.source);
+      // Long text is searched around the words a windowed rule's gate needs: the pass records where they are.
+      if (windowed && base.gate) gates.locate(base.gate);
+      return { ...base, kind: "regex", regex, foreignToolOnly: r.condition === "foreign-tool", path, windowed, start: startOf(regex) };
     }
     return { ...base, kind: r.kind, detect: DETECTORS[r.kind], params: r.params, needs: DETECTOR_NEEDS[r.kind] };
   });
