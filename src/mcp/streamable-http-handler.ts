@@ -222,7 +222,10 @@ export class StreamableHttpHandler {
     if (parsed.batch && !allowsBatches(session.protocolVersion)) {
       throw new HttpProtocolError(400, RpcCodes.invalidRequest, `Invalid Request: JSON-RPC batches are not supported in protocol ${session.protocolVersion}`);
     }
-    await this.dispatch(res, session, parsed);
+    // Not awaited: from here the runner counts the requests (busy) and answers them on their own
+    // stream, so this POST's frames end now instead of living as long as its requests (which made
+    // them survive into the old generation under load).
+    this.dispatch(res, session, parsed).catch((err: unknown) => this.fail(res, err, req));
   }
 
   private async initialize(req: IncomingMessage, res: ServerResponse, msg: JSONRPCRequest, caller: CallerIdentity): Promise<void> {

@@ -1,6 +1,7 @@
 // Bounded admission of requests to connections: a request runs as soon as some connection has a free
 // slot, otherwise it waits in a FIFO of at most `maxQueue` entries; a full queue is an immediate error.
 import type { CancelSignal } from "../cancellation.js";
+import type { DeadlineSweep, Expiring } from "./deadline-sweep.js";
 
 /** A request waiting for a connection. `dispatch` must claim the slot synchronously (before any await). */
 export interface AdmissionJob<T> {
@@ -18,17 +19,26 @@ export interface AdmissionQueueOptions<T> {
   expired(waitedMs: number): Error;
   /** The error for a request whose caller aborted while it waited. */
   cancelled(): Error;
+  /** Enforces the waiters' time budgets; shared with the upstream's connections. */
+  deadlines: DeadlineSweep;
 }
 
-interface Waiter<T> {
-  job: AdmissionJob<T>;
-  since: number;
-  timer: NodeJS.Timeout;
-  signal: CancelSignal | undefined;
-  onAbort: () => void;
+/** A queued request; it is also the listener on its caller's abort signal. */
+class Waiter<T> {
+  constructor(
+    private readonly queue: AdmissionQueue<T>,
+    readonly job: AdmissionJob<T>,
+    readonly since: number,
+    readonly deadline: number,
+    readonly signal: CancelSignal | undefined,
+  ) {}
+
+  handleEvent(): void {
+    this.queue.cancelled(this);
+  }
 }
 
-export class AdmissionQueue<T> {
+export class AdmissionQueue<T> implements Expiring {
   private readonly waiting: Waiter<T>[] = [];
 
   constructor(private readonly options: AdmissionQueueOptions<T>) {}
@@ -49,15 +59,11 @@ export class AdmissionQueue<T> {
     if (target !== undefined) return job.dispatch(target, 0);
     if (this.waiting.length >= this.options.maxQueue) return job.fail(this.options.overloaded());
 
-    const waiter: Waiter<T> = {
-      job,
-      since: Date.now(),
-      signal,
-      timer: setTimeout(() => this.drop(waiter, this.options.expired(Date.now() - waiter.since)), waitMs),
-      onAbort: () => this.drop(waiter, this.options.cancelled()),
-    };
-    signal?.addEventListener("abort", waiter.onAbort, { once: true });
+    const now = Date.now();
+    const waiter = new Waiter(this, job, now, now + waitMs, signal);
+    signal?.addEventListener("abort", waiter);
     this.waiting.push(waiter);
+    this.options.deadlines.watch(this);
   }
 
   /** Hands free slots to waiters; call it whenever a slot may have freed or a connection became ready. */
@@ -79,6 +85,17 @@ export class AdmissionQueue<T> {
     }
   }
 
+  /** Fails the waiters whose time budget is spent (the deadline sweep calls this); returns whether any wait. */
+  expire(now: number): boolean {
+    for (const waiter of this.waiting.filter((w) => w.deadline <= now)) this.drop(waiter, this.options.expired(now - waiter.since));
+    return this.waiting.length > 0;
+  }
+
+  /** A waiter's caller aborted. */
+  cancelled(waiter: Waiter<T>): void {
+    this.drop(waiter, this.options.cancelled());
+  }
+
   private drop(waiter: Waiter<T>, err: Error): void {
     const index = this.waiting.indexOf(waiter);
     if (index === -1) return;
@@ -88,7 +105,6 @@ export class AdmissionQueue<T> {
   }
 
   private release(waiter: Waiter<T>): void {
-    clearTimeout(waiter.timer);
-    waiter.signal?.removeEventListener("abort", waiter.onAbort);
+    waiter.signal?.removeEventListener("abort", waiter);
   }
 }

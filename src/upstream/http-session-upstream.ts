@@ -127,6 +127,7 @@ export abstract class HttpSessionUpstream<T extends Transport> implements Upstre
       closed: false,
       queue: new AdmissionQueue<JsonRpcConnection>({
         maxQueue: spec.maxQueue,
+        deadlines: this.deadlines,
         pick: () => {
           const connection = created.connection;
           return connection?.isOpen && connection.inFlight < spec.maxInFlight ? connection : undefined;

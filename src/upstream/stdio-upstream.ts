@@ -57,6 +57,7 @@ export class StdioUpstream implements Upstream {
     }));
     this.queue = new AdmissionQueue<JsonRpcConnection>({
       maxQueue: spec.maxQueue,
+      deadlines: this.deadlines,
       pick: () => this.leastBusy(),
       overloaded: () =>
         upstreamFailure(
