@@ -248,6 +248,16 @@ export class StreamableHttpHandler {
   }
 
   private async dispatchEach(res: ServerResponse, session: SessionRecord, parsed: ParsedBody): Promise<void> {
+    // Counted as busy until its requests reach the runner: a drain must not end between the two.
+    this.active++;
+    try {
+      await this.dispatchItems(res, session, parsed);
+    } finally {
+      this.active--;
+    }
+  }
+
+  private async dispatchItems(res: ServerResponse, session: SessionRecord, parsed: ParsedBody): Promise<void> {
     const requests: JSONRPCRequest[] = [];
     const immediate: JSONRPCErrorResponse[] = [];
     for (const item of parsed.items) {
