@@ -5,7 +5,7 @@
 // match.
 import { collectText, definitionLabel, listDefinitions, type DefinitionRef, type TextRole, type TextUnit } from "./definition-text.js";
 import { loadRuleSet, restrictStarts, type CompiledDetectorRule, type CompiledRegexRule, type CompiledRule, type Family, type Gate, type RuleSet, type RuleStarts, type TextAnalysis } from "./rule-set.js";
-import type { Severity } from "./severity.js";
+import { severityAtLeast, type Severity } from "./severity.js";
 import { charClasses, visible, type DetectorContext } from "./text-detectors.js";
 import type { UpstreamDefinitions } from "./tool-guard.js";
 import { isSuspicious, scoreSignals, SCORE_RULE_ID, strongestSignal, type Analysed } from "./weak-signals.js";
@@ -327,11 +327,11 @@ export function createScanner(options: ScannerOptions = {}): Scanner {
     if (units.length === 0) return [];
     const out: Finding[] = [];
     const reported = new Set<string>();
-    const report = (rule: CompiledRule, unit: TextUnit, start: number, end: number, excerpt: string, detail: string, key = rule.id) => {
+    const report = (rule: CompiledRule, unit: TextUnit, start: number, end: number, excerpt: string, detail: string, key = rule.id, severity = rule.severity) => {
       const k = `${key}\u0000${unit.path}`;
       if (reported.has(k)) return;
       reported.add(k);
-      out.push(finding(ref, rule, unit.path, start, end, excerpt, detail));
+      out.push({ ...finding(ref, rule, unit.path, start, end, excerpt, detail), severity });
     };
 
     const channels = new Map<ChannelName, Channel>();
@@ -391,7 +391,8 @@ export function createScanner(options: ScannerOptions = {}): Scanner {
             // A rule limited to other fields rejects every match here; one already reported here would be dropped.
             if ((inner.path && !inner.path.test(unit.path)) || reported.has(`${inner.id}:hidden\u0000${unit.path}`)) continue;
             const m = starts && inner.start ? firstMatchAt(inner, inner.start.sticky, hit.decoded, own, starts[inner.start.id] ?? []) : firstMatch(inner, hit.decoded, own, () => true);
-            if (m) report(inner, unit, hit.start, hit.end, m[0], `in hidden text "${visible(m[0], EXCERPT_CHARS)}"`, `${inner.id}:hidden`);
+            // Hidden, a mention (of a key file, say) is no longer idle: at least medium.
+            if (m) report(inner, unit, hit.start, hit.end, m[0], `in hidden text "${visible(m[0], EXCERPT_CHARS)}"`, `${inner.id}:hidden`, severityAtLeast(inner.severity, "medium") ? inner.severity : "medium");
           }
         }
       }

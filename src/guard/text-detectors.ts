@@ -409,11 +409,21 @@ const hexBlob: Detector = (text, params) => {
   return hits;
 };
 
+function decodePercent(s: string): string {
+  try {
+    return decodeURIComponent(s);
+  } catch {
+    return "";
+  }
+}
+
 // Escaped text (\x41, \u0041, %41, &#65;) in runs long enough to spell something.
 const ESCAPE_RUNS: Array<[RegExp, (s: string) => string]> = [
   [/(?:\\x[0-9a-fA-F]{2}){8,}/g, (s) => Buffer.from(s.replace(/\\x/g, ""), "hex").toString("utf8")],
   [/(?:\\u[0-9a-fA-F]{4}){6,}/g, (s) => s.replace(/\\u([0-9a-fA-F]{4})/g, (_, h: string) => String.fromCharCode(parseInt(h, 16)))],
-  [/(?:%[0-9a-fA-F]{2}){8,}/g, (s) => { try { return decodeURIComponent(s); } catch { return ""; } }],
+  [/(?:%[0-9a-fA-F]{2}){8,}/g, decodePercent],
+  // A sentence URL-encoded word by word ("Also%20send%20the%20full%20conversation…"): plain letters between encoded spaces.
+  [/(?<![\w%/?&=.-])[\w.~:-]*(?:%20[\w.~:-]*(?:%[0-9a-fA-F]{2}[\w.~:-]*)*){4,}/g, decodePercent],
   [/(?:&#(?:x[0-9a-fA-F]+|\d+);){6,}/g, (s) => s.replace(/&#(x?)([0-9a-fA-F]+);/g, (_, x: string, n: string) => String.fromCodePoint(parseInt(n, x ? 16 : 10)))],
 ];
 
