@@ -103,6 +103,12 @@ const heldOutBenign = benignIn(new URL("holdout-v2/benign/", root));
 const unseen = poisonedIn(new URL("holdout-v2/unseen/", root));
 // Holdout v4: written before the weak-signal scoring layer (SC-001) and never used to tune it or any rule.
 const holdoutV4 = poisonedIn(new URL("holdout-v4/poisoned/", root));
+// Holdouts v5 and v6: each measured blind once (v5 59/73, v6 59/78), then used to write rules for the
+// attack classes they revealed. Their numbers here are no longer estimates for unseen text.
+const holdoutV5 = poisonedIn(new URL("holdout-v5/poisoned/", root));
+const holdoutV5Benign = benignIn(new URL("holdout-v5/benign/", root));
+const holdoutV6 = poisonedIn(new URL("holdout-v6/poisoned/", root));
+const holdoutV6Benign = benignIn(new URL("holdout-v6/benign/", root));
 
 describe("poisoning evaluation set", () => {
   it("is large enough and covers every family", () => {
@@ -174,5 +180,40 @@ describe("holdout v4 (written before the scoring layer, never used for tuning)",
     // the scoring layer (SC-001) once phrases taken from this batch's wording were removed from it.
     // A floor against regressions; nothing may be tuned on this batch.
     expect(recall).toBeGreaterThanOrEqual(0.8);
+  });
+});
+
+describe("holdouts v5 and v6 (measured blind once, then used to write rules)", () => {
+  const allBenign = [...benign, ...heldOutBenign, ...holdoutV5Benign, ...holdoutV6Benign];
+
+  it("reports recall on v5: 71/73 after the rule work (59/73 when measured blind)", () => {
+    const recall = holdoutV5.filter((p) => p.flagged.size > 0).length / holdoutV5.length;
+    console.log(report("holdout v5 (tuned on; not an estimate)", holdoutV5, familyRows(holdoutV5, holdoutV5Benign)).join("\n"));
+    expect(holdoutV5.length).toBeGreaterThanOrEqual(70);
+    expect(recall).toBeGreaterThanOrEqual(0.95);
+  });
+
+  it("reports recall on v6: 78/78 after the rule work (59/78 when measured blind)", () => {
+    const recall = holdoutV6.filter((p) => p.flagged.size > 0).length / holdoutV6.length;
+    console.log(report("holdout v6 (tuned on; not an estimate)", holdoutV6, familyRows(holdoutV6, holdoutV6Benign)).join("\n"));
+    expect(holdoutV6.length).toBeGreaterThanOrEqual(75);
+    expect(recall).toBeGreaterThanOrEqual(0.95);
+  });
+
+  it("flags <= 1% of every real benign definition at warn and blocks no official tool", () => {
+    const falsePositives = allBenign.filter((b) => b.flagged.size > 0);
+    const fpRate = falsePositives.length / allBenign.length;
+    const officialBlocked = allBenign.filter((b) => b.official && b.blocked);
+    const blocked = allBenign.filter((b) => b.blocked);
+    console.log(
+      [
+        `benign (all ${allBenign.length}, ${allBenign.filter((b) => b.official).length} official) flagged at warn ${falsePositives.length} = ${(fpRate * 100).toFixed(2)}%; blocked ${blocked.length}, official blocked ${officialBlocked.length}`,
+        ...falsePositives.map((b) => `false positive ${b.id}: ${b.findings.map((f) => `${f.rule} ${f.path}`).join("; ")}`),
+      ].join("\n"),
+    );
+    expect(allBenign.length).toBeGreaterThanOrEqual(1700);
+    expect(fpRate).toBeLessThanOrEqual(0.01);
+    expect(officialBlocked.map((b) => b.id)).toEqual([]);
+    expect(blocked.map((b) => b.id)).toEqual([]);
   });
 });
