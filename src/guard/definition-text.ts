@@ -101,8 +101,12 @@ function walk(value: unknown, path: string, inArguments: boolean, keysAreNames: 
   for (const key in object) {
     if (key === "icons" || !Object.hasOwn(object, key)) continue;
     const child = object[key];
+    const keyIsText = keysAreNames || !KEYWORDS.has(key);
+    const childKey = keysAreNames ? "" : key;
+    // A vocabulary key over a number, a boolean or a structural value (`type`, `$ref`) adds no text: no path is made for it.
+    if (!keyIsText && (typeof child === "string" ? SKIP_VALUES.has(childKey) : typeof child !== "object" || child === null)) continue;
     const childPath = `${path}.${key}`;
-    if (keysAreNames || !KEYWORDS.has(key)) units.push({ path: childPath, text: key, role: "key", inArguments });
-    walk(child, childPath, inArguments, !keysAreNames && NAME_CONTAINERS.has(key), units, keysAreNames ? "" : key);
+    if (keyIsText) units.push({ path: childPath, text: key, role: "key", inArguments });
+    walk(child, childPath, inArguments, !keysAreNames && NAME_CONTAINERS.has(key), units, childKey);
   }
 }

@@ -287,11 +287,11 @@ export function isSuspicious(s: SignalScore): boolean {
 
 /** isSuspicious over the strong signals as SIGNAL_BIT bits. */
 function suspiciousMask(strong: number): boolean {
-  const has = (name: SignalName) => (strong & SIGNAL_BIT[name]) !== 0;
   let size = 0;
   for (let m = strong; m !== 0; m &= m - 1) size++;
-  if (has("secrecy") && (has("target") || has("privateFile") || has("sink") || has("otherTools") || size >= 3)) return true;
-  if (has("privateFile") && (has("sink") || has("obligation") || has("addressesModel"))) return true;
+  const b = SIGNAL_BIT;
+  if ((strong & b.secrecy) !== 0 && ((strong & (b.target | b.privateFile | b.sink | b.otherTools)) !== 0 || size >= 3)) return true;
+  if ((strong & b.privateFile) !== 0 && (strong & (b.sink | b.obligation | b.addressesModel)) !== 0) return true;
   return size >= MIN_STRONG;
 }
 
