@@ -1,8 +1,8 @@
 // The poisoning scanner: runs the compiled rules over every piece of text in an upstream's
 // instructions, tools, prompts and resource templates, and reports each finding with its span.
 // Cost matters (it runs on every connect and list_changed): a definition's text is joined into a
-// few channels so each rule runs once per definition, and cheap word gates skip rules that cannot
-// match.
+// few channels so each rule runs once per definition; one pass of the gate index over each channel
+// tells which rules' gates open and where each rule can start, so a rule is tried only there.
 import { collectText, definitionLabel, listDefinitions, type DefinitionRef, type TextRole, type TextUnit } from "./definition-text.js";
 import { loadRuleSet, restrictStarts, type CompiledDetectorRule, type CompiledRegexRule, type CompiledRule, type Family, type Gate, type RuleSet, type RuleStarts, type TextAnalysis } from "./rule-set.js";
 import { severityAtLeast, type Severity } from "./severity.js";
@@ -117,12 +117,12 @@ export function createScanner(options: ScannerOptions = {}): Scanner {
   const definitionGroups = new Uint8Array(ruleSet.gates.groupCount);
   const openGates = new Uint8Array(ruleSet.gates.gateCount);
   const activeStarts = ruleSet.gates.startSet();
-  const withinLines = ruleSet.gates.withinLines;
+  // In long text, rules whose literals stand in for a whole-text search are searched around their gate words instead.
+  const activeStartsInLongText = ruleSet.gates.startSet();
   // Every prose rule with starts, for decoded hidden text (which all prose rules read).
   const proseStarts = ruleSet.gates.startSet();
   for (const rule of proseRegexRules) if (rule.start) proseStarts[rule.start.id >> 5]! |= 1 << (rule.start.id & 31);
-  // In long text, rules whose literals stand in for a whole-text search are searched around their gate words instead.
-  const activeStartsInLongText = ruleSet.gates.startSet();
+  const withinLines = ruleSet.gates.withinLines;
 
   function isForeignTool(name: string | undefined, own: OwnNames): boolean {
     if (!name) return false;
