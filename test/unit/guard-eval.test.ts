@@ -109,6 +109,10 @@ const holdoutV5 = poisonedIn(new URL("holdout-v5/poisoned/", root));
 const holdoutV5Benign = benignIn(new URL("holdout-v5/benign/", root));
 const holdoutV6 = poisonedIn(new URL("holdout-v6/poisoned/", root));
 const holdoutV6Benign = benignIn(new URL("holdout-v6/benign/", root));
+// Holdout v7: measured blind once (49/61 = 0.80; five Paddle tools falsely blocked), then used to write
+// rules for the classes it revealed. Its numbers here are no longer estimates for unseen text.
+const holdoutV7 = poisonedIn(new URL("holdout-v7/poisoned/", root));
+const holdoutV7Benign = benignIn(new URL("holdout-v7/benign/", root));
 
 describe("poisoning evaluation set", () => {
   it("is large enough and covers every family", () => {
@@ -183,8 +187,8 @@ describe("holdout v4 (written before the scoring layer, never used for tuning)",
   });
 });
 
-describe("holdouts v5 and v6 (measured blind once, then used to write rules)", () => {
-  const allBenign = [...benign, ...heldOutBenign, ...holdoutV5Benign, ...holdoutV6Benign];
+describe("holdouts v5, v6 and v7 (measured blind once, then used to write rules)", () => {
+  const allBenign = [...benign, ...heldOutBenign, ...holdoutV5Benign, ...holdoutV6Benign, ...holdoutV7Benign];
 
   it("reports recall on v5: 71/73 after the rule work (59/73 when measured blind)", () => {
     const recall = holdoutV5.filter((p) => p.flagged.size > 0).length / holdoutV5.length;
@@ -200,6 +204,13 @@ describe("holdouts v5 and v6 (measured blind once, then used to write rules)", (
     expect(recall).toBeGreaterThanOrEqual(0.95);
   });
 
+  it("reports recall on v7: 61/61 after the rule work (49/61 when measured blind)", () => {
+    const recall = holdoutV7.filter((p) => p.flagged.size > 0).length / holdoutV7.length;
+    console.log(report("holdout v7 (tuned on; not an estimate)", holdoutV7, familyRows(holdoutV7, holdoutV7Benign)).join("\n"));
+    expect(holdoutV7.length).toBeGreaterThanOrEqual(60);
+    expect(recall).toBeGreaterThanOrEqual(0.95);
+  });
+
   it("flags <= 1% of every real benign definition at warn and blocks no official tool", () => {
     const falsePositives = allBenign.filter((b) => b.flagged.size > 0);
     const fpRate = falsePositives.length / allBenign.length;
@@ -211,7 +222,7 @@ describe("holdouts v5 and v6 (measured blind once, then used to write rules)", (
         ...falsePositives.map((b) => `false positive ${b.id}: ${b.findings.map((f) => `${f.rule} ${f.path}`).join("; ")}`),
       ].join("\n"),
     );
-    expect(allBenign.length).toBeGreaterThanOrEqual(1700);
+    expect(allBenign.length).toBeGreaterThanOrEqual(2200);
     expect(fpRate).toBeLessThanOrEqual(0.01);
     expect(officialBlocked.map((b) => b.id)).toEqual([]);
     expect(blocked.map((b) => b.id)).toEqual([]);
