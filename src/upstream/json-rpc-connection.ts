@@ -136,13 +136,27 @@ export class JsonRpcConnection implements Expiring {
    * notification grants it a full `timeoutMs` again.
    */
   request(method: string, params: Params, hooks: CallHooks, timeoutMs: number, waitedMs = 0): Promise<Result> {
+    return new Promise<Result>((resolve, reject) => this.start(method, params, hooks, timeoutMs, waitedMs, resolve, reject));
+  }
+
+  /**
+   * request() with the outcome delivered to `resolve`/`reject`: a caller that already holds a promise
+   * (a request that waited in a queue) needs no second one chained to it.
+   */
+  start(
+    method: string,
+    params: Params,
+    hooks: CallHooks,
+    timeoutMs: number,
+    waitedMs: number,
+    resolve: (result: Result) => void,
+    reject: (err: UpstreamError) => void,
+  ): void {
     const { upstream } = this.options;
     if (this.state !== "open") {
-      return Promise.reject(
-        upstreamFailure("unavailable", upstream, `upstream "${upstream}" ${this.options.describeClose()}; ${method} was not sent`),
-      );
+      return reject(upstreamFailure("unavailable", upstream, `upstream "${upstream}" ${this.options.describeClose()}; ${method} was not sent`));
     }
-    if (hooks.signal?.aborted) return Promise.reject(this.cancelledError(method));
+    if (hooks.signal?.aborted) return reject(this.cancelledError(method));
 
     const id = this.nextId++;
     const callerProgressToken = progressTokenOf(params);
@@ -153,22 +167,20 @@ export class JsonRpcConnection implements Expiring {
       method,
       params: callerProgressToken === undefined ? params : withProgressToken(params, id),
     } as JSONRPCRequest;
-
-    return new Promise<Result>((resolve, reject) => {
-      const call = new Call(this, id, method, hooks, callerProgressToken, timeoutMs, this.options.transport.hasPerRequestStream ? new AbortController() : undefined);
-      call.resolve = resolve;
-      call.reject = reject;
-      this.calls.set(id, call);
-      this.armTimer(call, Math.max(1, timeoutMs - waitedMs));
-      hooks.signal?.addEventListener("abort", call);
-      this.options.transport
-        .send(message, call.stream ? { requestSignal: call.stream.signal, onRequestStreamEnd: () => this.streamEnded(call) } : undefined)
-        .catch((err: unknown) => {
-          if (this.calls.get(id) !== call) return;
-          this.settle(call, this.options.sendFailure?.(err, method) ?? transportFailure(upstream, method, err, this.options.secrets));
-        });
-    });
+    const call = new Call(this, id, method, hooks, callerProgressToken, timeoutMs, this.options.transport.hasPerRequestStream ? new AbortController() : undefined);
+    call.resolve = resolve;
+    call.reject = reject;
+    this.calls.set(id, call);
+    this.armTimer(call, Math.max(1, timeoutMs - waitedMs));
+    hooks.signal?.addEventListener("abort", call);
+    this.options.transport
+      .send(message, call.stream ? { requestSignal: call.stream.signal, onRequestStreamEnd: () => this.streamEnded(call) } : undefined)
+      .catch((err: unknown) => {
+        if (this.calls.get(id) !== call) return;
+        this.settle(call, this.options.sendFailure?.(err, method) ?? transportFailure(upstream, method, err, this.options.secrets));
+      });
   }
+
 
   async notify(method: string, params: Params): Promise<void> {
     const { upstream } = this.options;

@@ -3,7 +3,7 @@
 import type { InitializeResult } from "@modelcontextprotocol/client";
 import type { StdioUpstreamSpec } from "../config/schema.js";
 import { SapperError } from "../errors.js";
-import { AdmissionQueue } from "./admission-queue.js";
+import { AdmissionQueue, type AdmissionJob } from "./admission-queue.js";
 import { ChildProcessTransport, describeExit } from "./child-process-transport.js";
 import { DeadlineSweep } from "./deadline-sweep.js";
 import { JsonRpcConnection } from "./json-rpc-connection.js";
@@ -27,6 +27,22 @@ interface PoolSlot {
   upSince: number;
   nextDelayMs: number;
   restartTimer: NodeJS.Timeout | undefined;
+}
+
+/** A request waiting for a free process: when one is found, the call settles the caller's own promise. */
+class QueuedCall implements AdmissionJob<JsonRpcConnection> {
+  constructor(
+    private readonly method: string,
+    private readonly params: Params,
+    private readonly ctx: UpstreamCallContext,
+    private readonly timeoutMs: number,
+    private readonly resolve: (result: Result) => void,
+    readonly fail: (err: Error) => void,
+  ) {}
+
+  dispatch(connection: JsonRpcConnection, waitedMs: number): void {
+    connection.start(this.method, this.params, this.ctx, this.timeoutMs, waitedMs, this.resolve, this.fail);
+  }
 }
 
 export class StdioUpstream implements Upstream {
@@ -99,15 +115,7 @@ export class StdioUpstream implements Upstream {
     const free = this.queue.free();
     if (free !== undefined) return free.request(method, params, ctx, timeoutMs);
     return new Promise<Result>((resolve, reject) => {
-      this.queue.admit(
-        {
-          dispatch: (connection, waitedMs) =>
-            connection.request(method, params, ctx, timeoutMs, waitedMs).then(resolve, reject),
-          fail: reject,
-        },
-        ctx.signal,
-        timeoutMs,
-      );
+      this.queue.admit(new QueuedCall(method, params, ctx, timeoutMs, resolve, reject), ctx.signal, timeoutMs);
     });
   }
 
