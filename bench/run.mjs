@@ -6,6 +6,7 @@
 //                      [--duration 6] [--warmup 1] [--workers auto|N] [--init-phase 30]
 //                      [--rounds 3] [--mem-floor-gb 6] [--tree-cap-gb 8] [--mcp-proxy-node 20|22]
 //                      [--quiet-cores 0.3] [--quiet-wait 10] [--sapper dist/cli/main.js] [--profile] [--strict]
+//                      [--sapper-node-flags=--single-threaded-gc]   (node flags for the Sapper process only)
 //   BENCH_QUICK=1 is the same as --quick.
 //
 // For each upstream × concurrency level × gateway: start the gateway fresh on an ephemeral
@@ -46,6 +47,7 @@ const { values: a } = parseArgs({
     strict: { type: 'boolean', default: false },
     profile: { type: 'boolean', default: false },
     sapper: { type: 'string', default: process.env.SAPPER_BENCH_MAIN ?? 'dist/cli/main.js' },
+    'sapper-node-flags': { type: 'string', default: '' },
   },
 });
 
@@ -70,6 +72,7 @@ const config = {
   rounds: Number(a.rounds ?? (a.quick ? 1 : 3)),
   sapperMain: a.sapper, // Sapper's CLI entry (a private build keeps a long run safe from concurrent rebuilds)
   profile: a.profile, // Sapper runs with --cpu-prof; profiles land in bench/results/logs/<run>/profiles/
+  sapperNodeFlags: a['sapper-node-flags'].split(' ').filter(Boolean), // e.g. "--single-threaded-gc"
 };
 const MAX_LEVEL = 5000;
 if (config.levels.some((n) => !Number.isInteger(n) || n < 1 || n > MAX_LEVEL)) throw new Error(`--levels: integers 1..${MAX_LEVEL}`);
@@ -158,7 +161,7 @@ async function runCell(upstream, gateway, sessions) {
     try {
       started = await startGateway(gateway, upstream, {
         logFile,
-        opts: { mcpProxyNode: config.mcpProxyNode, sapperMain: config.sapperMain, profileDir: config.profile ? path.join(logDir, 'profiles', `${upstream}-${gateway}-${sessions}`) : null },
+        opts: { mcpProxyNode: config.mcpProxyNode, sapperMain: config.sapperMain, sapperNodeFlags: config.sapperNodeFlags, profileDir: config.profile ? path.join(logDir, 'profiles', `${upstream}-${gateway}-${sessions}`) : null },
         onSpawn: (child) => (state.child = child),
       });
     } catch (e) {

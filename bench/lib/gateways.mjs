@@ -51,7 +51,7 @@ export const GATEWAYS = {
     available: (o) => (existsSync(sapperMain(o)) ? null : `${path.relative(ROOT, sapperMain(o))} not found (run \`npm run build\`)`),
     launch: (up, _port, o) => ({
       bin: NODE20,
-      args: [...(o.profileDir ? ['--cpu-prof', '--cpu-prof-dir', o.profileDir] : []), sapperMain(o), 'serve', '--port', '0', '--', ...up.command],
+      args: [...(o.sapperNodeFlags ?? []), ...(o.profileDir ? ['--cpu-prof', '--cpu-prof-dir', o.profileDir] : []), sapperMain(o), 'serve', '--port', '0', '--', ...up.command],
       env: { SAPPER_LOG_LEVEL: 'warn' },
       ready: 'stdout',
     }),
