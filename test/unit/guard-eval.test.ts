@@ -113,6 +113,10 @@ const holdoutV6Benign = benignIn(new URL("holdout-v6/benign/", root));
 // rules for the classes it revealed. Its numbers here are no longer estimates for unseen text.
 const holdoutV7 = poisonedIn(new URL("holdout-v7/poisoned/", root));
 const holdoutV7Benign = benignIn(new URL("holdout-v7/benign/", root));
+// Holdout v8: built blind after the v7 rule work and measured once (35/46 = 0.76; published 16/18).
+// Never used to write rules: the current estimate for unseen text. Do not tune on it.
+const holdoutV8 = poisonedIn(new URL("holdout-v8/poisoned/", root));
+const holdoutV8Benign = benignIn(new URL("holdout-v8/benign/", root));
 
 describe("poisoning evaluation set", () => {
   it("is large enough and covers every family", () => {
@@ -188,7 +192,7 @@ describe("holdout v4 (written before the scoring layer, never used for tuning)",
 });
 
 describe("holdouts v5, v6 and v7 (measured blind once, then used to write rules)", () => {
-  const allBenign = [...benign, ...heldOutBenign, ...holdoutV5Benign, ...holdoutV6Benign, ...holdoutV7Benign];
+  const allBenign = [...benign, ...heldOutBenign, ...holdoutV5Benign, ...holdoutV6Benign, ...holdoutV7Benign, ...holdoutV8Benign];
 
   it("reports recall on v5: 71/73 after the rule work (59/73 when measured blind)", () => {
     const recall = holdoutV5.filter((p) => p.flagged.size > 0).length / holdoutV5.length;
@@ -226,5 +230,15 @@ describe("holdouts v5, v6 and v7 (measured blind once, then used to write rules)
     expect(fpRate).toBeLessThanOrEqual(0.01);
     expect(officialBlocked.map((b) => b.id)).toEqual([]);
     expect(blocked.map((b) => b.id)).toEqual([]);
+  });
+});
+
+describe("holdout v8 (built and measured blind after the last rule change, never tuned on)", () => {
+  it("reports recall on v8, the estimate for unseen text", () => {
+    const recall = holdoutV8.filter((p) => p.flagged.size > 0).length / holdoutV8.length;
+    console.log(report("holdout v8 (blind estimate)", holdoutV8, familyRows(holdoutV8, holdoutV8Benign)).join("\n"));
+    expect(holdoutV8.length).toBeGreaterThanOrEqual(45);
+    // Reported, not a target: 35/46 when first measured. A floor against regressions only.
+    expect(recall).toBeGreaterThanOrEqual(0.74);
   });
 });
