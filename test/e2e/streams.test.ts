@@ -83,3 +83,15 @@ describe("SSE streams", () => {
     expect(r.status).toBe(406);
   });
 });
+
+describe("JSON responses", () => {
+  it("answers a request with nothing to stream as one JSON body with its Content-Length, not chunked", async () => {
+    const session = await openSession(sapper.url);
+    const r = await rawPost(sapper.url, { jsonrpc: "2.0", id: 9, method: "tools/call", params: { name: "echo", arguments: { message: "plain" } } }, { "mcp-session-id": session });
+    expect(r.status).toBe(200);
+    expect(r.headers.get("content-type")).toMatch(/^application\/json/);
+    expect(r.headers.get("transfer-encoding")).toBeNull();
+    expect(Number(r.headers.get("content-length"))).toBe(Buffer.byteLength(r.text));
+    expect(JSON.parse(r.text)).toMatchObject({ jsonrpc: "2.0", id: 9, result: { content: [{ type: "text" }] } });
+  });
+});
