@@ -1,7 +1,7 @@
 // Runs downstream JSON-RPC requests against the application, whatever transport carried them:
 // timeouts, cancellation, server→client requests and their answers, metrics and request logs.
 import { randomBytes } from "node:crypto";
-import type { JSONRPCMessage, JSONRPCNotification, JSONRPCRequest, JSONRPCResponse } from "@modelcontextprotocol/server";
+import type { JSONRPCMessage, JSONRPCNotification, JSONRPCRequest, JSONRPCResponse, RequestId } from "@modelcontextprotocol/server";
 import { Cancellation, type CancelSignal } from "../cancellation.js";
 import type { SessionRecord } from "../session/session-store.js";
 import type { Logger } from "../telemetry/logger.js";
@@ -47,7 +47,8 @@ class RunningRequest extends Cancellation implements RequestContext {
     readonly message: JSONRPCRequest,
     readonly session: SessionRecord,
     readonly sink: MessageSink,
-    readonly key: string,
+    /** The in-flight requests of this request's session, by id: where it is registered. */
+    readonly peers: Map<RequestId, RunningRequest>,
     readonly started: number,
     readonly deadline: number,
   ) {
@@ -65,7 +66,12 @@ class RunningRequest extends Cancellation implements RequestContext {
 
 export class RequestRunner {
   /** In-flight requests by `<sessionId>\0<JSON of the request id>`. */
-  private readonly inFlight = new Map<string, RunningRequest>();
+  /**
+   * In-flight requests per session, by request id (1 and "1" are different ids, as in JSON-RPC). A
+   * session's map lives as long as the session, so a request allocates no key and no map.
+   */
+  private readonly inFlight = new Map<string, Map<RequestId, RunningRequest>>();
+  private unsettled = 0;
   private readonly pending = new Map<string, PendingClientRequest>();
   /** Metric children per method, looked up once: label hashing per request showed in profiles. */
   private readonly series = new Map<string, MethodSeries>();
@@ -86,7 +92,7 @@ export class RequestRunner {
 
   /** Requests being handled right now. */
   get busy(): number {
-    return this.inFlight.size;
+    return this.unsettled;
   }
 
   /**
@@ -96,9 +102,11 @@ export class RequestRunner {
    */
   async run(request: JSONRPCRequest, session: SessionRecord, sink: MessageSink): Promise<void> {
     const now = Date.now();
-    const key = `${session.id}\u0000${JSON.stringify(request.id)}`;
-    const running = new RunningRequest(this, request, session, sink, key, performance.now(), now + this.requestTimeoutMs);
-    this.inFlight.set(key, running);
+    let peers = this.inFlight.get(session.id);
+    if (!peers) this.inFlight.set(session.id, (peers = new Map()));
+    const running = new RunningRequest(this, request, session, sink, peers, performance.now(), now + this.requestTimeoutMs);
+    peers.set(request.id, running);
+    this.unsettled++;
     try {
       const result = await this.app.handleRequest(request, running);
       this.settle(running, "ok", { jsonrpc: "2.0", id: request.id, result });
@@ -122,7 +130,8 @@ export class RequestRunner {
   private settle(running: RunningRequest, outcome: string, answer: JSONRPCMessage): void {
     if (running.settled) return;
     running.settled = true;
-    if (this.inFlight.get(running.key) === running) this.inFlight.delete(running.key);
+    this.unsettled--;
+    if (running.peers.get(running.message.id) === running) running.peers.delete(running.message.id);
     running.sink.answer(answer);
     const { method } = running.message;
     const ms = performance.now() - running.started;
@@ -139,7 +148,7 @@ export class RequestRunner {
     if (n.method === "notifications/cancelled") {
       const params = (n.params ?? {}) as { requestId?: unknown; reason?: unknown };
       const reason = typeof params.reason === "string" ? `: ${params.reason}` : "";
-      const running = this.inFlight.get(`${session.id}\u0000${JSON.stringify(params.requestId)}`);
+      const running = this.inFlight.get(session.id)?.get(params.requestId as RequestId);
       if (running) this.abort(running, new RpcError(RpcCodes.cancelled, `Request cancelled by the client${reason}`));
       return;
     }
@@ -163,11 +172,13 @@ export class RequestRunner {
 
   /** Aborts every request of a session (it ended). */
   abortSession(sessionId: string, reason: string): void {
-    for (const running of [...this.inFlight.values()]) if (running.session.id === sessionId) this.abort(running, new RpcError(RpcCodes.sessionNotFound, reason));
+    const peers = this.inFlight.get(sessionId);
+    this.inFlight.delete(sessionId);
+    for (const running of [...(peers?.values() ?? [])]) this.abort(running, new RpcError(RpcCodes.sessionNotFound, reason));
   }
 
   abortAll(reason: string): void {
-    for (const running of [...this.inFlight.values()]) this.abort(running, new RpcError(RpcCodes.internalError, reason));
+    for (const peers of this.inFlight.values()) for (const running of [...peers.values()]) this.abort(running, new RpcError(RpcCodes.internalError, reason));
   }
 
   close(): void {
@@ -195,8 +206,10 @@ export class RequestRunner {
   private expire(): void {
     const now = Date.now();
     // Deleting the entry being visited is safe in a Map iteration.
-    for (const running of this.inFlight.values()) {
-      if (running.deadline <= now) this.abort(running, new RpcError(RpcCodes.requestTimeout, `Request timed out after ${this.requestTimeoutMs} ms`));
+    for (const peers of this.inFlight.values()) {
+      for (const running of peers.values()) {
+        if (running.deadline <= now) this.abort(running, new RpcError(RpcCodes.requestTimeout, `Request timed out after ${this.requestTimeoutMs} ms`));
+      }
     }
   }
 
