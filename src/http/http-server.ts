@@ -165,7 +165,12 @@ function readBody(req: IncomingMessage, limit: number, done: (err: Error | undef
     }
     chunks.push(chunk);
   });
-  req.on("end", () => done(undefined, chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size)));
+  req.on("end", () => {
+    const body = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size);
+    // These listeners stay on the request until it is answered: they must not keep the body alive.
+    chunks.length = 0;
+    done(undefined, body);
+  });
   req.on("error", done);
 }
 
