@@ -3,6 +3,7 @@
 import { randomBytes } from "node:crypto";
 import type { JSONRPCMessage, JSONRPCNotification, JSONRPCRequest, JSONRPCResponse, RequestId } from "@modelcontextprotocol/server";
 import { Cancellation, type CancelSignal } from "../cancellation.js";
+import { DeadlineSweep, type Expiring } from "../deadline-sweep.js";
 import type { SessionRecord } from "../session/session-store.js";
 import type { Logger } from "../telemetry/logger.js";
 import type { Metrics } from "../telemetry/metrics.js";
@@ -64,7 +65,7 @@ class RunningRequest extends Cancellation implements RequestContext {
   }
 }
 
-export class RequestRunner {
+export class RequestRunner implements Expiring {
   /** In-flight requests by `<sessionId>\0<JSON of the request id>`. */
   /**
    * In-flight requests per session, by request id (1 and "1" are different ids, as in JSON-RPC). A
@@ -78,7 +79,7 @@ export class RequestRunner {
   private readonly outboundPrefix = randomBytes(6).toString("base64url");
   private outboundSeq = 0;
   /** One sweep enforces every request's deadline, instead of a timer per request. */
-  private readonly sweeper: NodeJS.Timeout;
+  private readonly deadlines: DeadlineSweep;
 
   constructor(
     private readonly app: McpApplication,
@@ -86,8 +87,7 @@ export class RequestRunner {
     private readonly metrics: Metrics,
     private readonly requestTimeoutMs: number,
   ) {
-    this.sweeper = setInterval(() => this.expire(), Math.max(10, Math.min(1_000, Math.floor(requestTimeoutMs / 4))));
-    this.sweeper.unref();
+    this.deadlines = new DeadlineSweep(Math.max(10, Math.min(1_000, Math.floor(requestTimeoutMs / 4))));
   }
 
   /** Requests being handled right now. */
@@ -107,6 +107,7 @@ export class RequestRunner {
     const running = new RunningRequest(this, request, session, sink, peers, performance.now(), now + this.requestTimeoutMs);
     peers.set(request.id, running);
     this.unsettled++;
+    this.deadlines.watch(this);
     try {
       const result = await this.app.handleRequest(request, running);
       this.settle(running, "ok", { jsonrpc: "2.0", id: request.id, result });
@@ -182,7 +183,7 @@ export class RequestRunner {
   }
 
   close(): void {
-    clearInterval(this.sweeper);
+    this.deadlines.close();
   }
 
   private seriesFor(method: string): MethodSeries {
@@ -203,14 +204,15 @@ export class RequestRunner {
     return series;
   }
 
-  private expire(): void {
-    const now = Date.now();
+  /** Times out every request past its deadline (the sweep calls this); returns whether any remain. */
+  expire(now: number): boolean {
     // Deleting the entry being visited is safe in a Map iteration.
     for (const peers of this.inFlight.values()) {
       for (const running of peers.values()) {
         if (running.deadline <= now) this.abort(running, new RpcError(RpcCodes.requestTimeout, `Request timed out after ${this.requestTimeoutMs} ms`));
       }
     }
+    return this.unsettled > 0;
   }
 
   /** Sends a server→client request through a sink and waits for the client's answer (or the signal). */

@@ -1,7 +1,7 @@
 // Bounded admission of requests to connections: a request runs as soon as some connection has a free
 // slot, otherwise it waits in a FIFO of at most `maxQueue` entries; a full queue is an immediate error.
 import type { CancelSignal } from "../cancellation.js";
-import type { DeadlineSweep, Expiring } from "./deadline-sweep.js";
+import type { DeadlineSweep, Expiring } from "../deadline-sweep.js";
 
 /** A request waiting for a connection. `dispatch` must claim the slot synchronously (before any await). */
 export interface AdmissionJob<T> {
@@ -55,7 +55,7 @@ export class AdmissionQueue<T> implements Expiring {
   admit(job: AdmissionJob<T>, signal: CancelSignal | undefined, waitMs: number): void {
     if (signal?.aborted) return job.fail(this.options.cancelled());
     // Waiters go first, so a newcomer never overtakes a request that has been queued longer.
-    const target = this.waiting.length === 0 ? this.options.pick() : undefined;
+    const target = this.free();
     if (target !== undefined) return job.dispatch(target, 0);
     if (this.waiting.length >= this.options.maxQueue) return job.fail(this.options.overloaded());
 

@@ -5,7 +5,7 @@ import type { InitializeResult, Transport } from "@modelcontextprotocol/client";
 import type { HttpUpstreamSpec } from "../config/schema.js";
 import { SapperError } from "../errors.js";
 import { AdmissionQueue } from "./admission-queue.js";
-import { DeadlineSweep } from "./deadline-sweep.js";
+import { DeadlineSweep } from "../deadline-sweep.js";
 import { JsonRpcConnection } from "./json-rpc-connection.js";
 import { secretValues } from "./secret-mask.js";
 import { transportFailure } from "./transport-failure.js";

@@ -1,7 +1,7 @@
 // One JSON-RPC conversation with an upstream MCP server over any SDK Transport: the client half of the
 // initialize handshake, our own request ids (many callers share one pipe), per-call progress, timeout
 // and cancellation, and routing of whatever the server sends on its own.
-import type { DeadlineSweep, Expiring } from "./deadline-sweep.js";
+import type { DeadlineSweep, Expiring } from "../deadline-sweep.js";
 import {
   SUPPORTED_PROTOCOL_VERSIONS,
   type InitializeResult,

@@ -5,7 +5,7 @@ import type { StdioUpstreamSpec } from "../config/schema.js";
 import { SapperError } from "../errors.js";
 import { AdmissionQueue, type AdmissionJob } from "./admission-queue.js";
 import { ChildProcessTransport, describeExit } from "./child-process-transport.js";
-import { DeadlineSweep } from "./deadline-sweep.js";
+import { DeadlineSweep } from "../deadline-sweep.js";
 import { JsonRpcConnection } from "./json-rpc-connection.js";
 import { maskSecrets, secretValues } from "./secret-mask.js";
 import { reasonOf, upstreamFailure } from "./upstream-failure.js";
