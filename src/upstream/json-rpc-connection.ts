@@ -19,6 +19,7 @@ import type { Logger } from "../telemetry/logger.js";
 import type { Metrics } from "../telemetry/metrics.js";
 import { isErrorResponse, isRequest, isResponse } from "../mcp/json-rpc-shape.js";
 import { SAPPER_VERSION } from "../version.js";
+import { CallTable } from "./call-table.js";
 import { InvalidMessageError } from "./child-process-transport.js";
 import { maskSecrets } from "./secret-mask.js";
 import { transportFailure } from "./transport-failure.js";
@@ -90,7 +91,7 @@ class Call {
 
 export class JsonRpcConnection implements Expiring {
   private nextId = 1;
-  private readonly calls = new Map<number, Call>();
+  private readonly calls = new CallTable<Call>();
   private state: "new" | "open" | "closed" = "new";
 
   constructor(private readonly options: JsonRpcConnectionOptions) {
@@ -170,7 +171,7 @@ export class JsonRpcConnection implements Expiring {
     const call = new Call(this, id, method, hooks, callerProgressToken, timeoutMs, this.options.transport.hasPerRequestStream ? new AbortController() : undefined);
     call.resolve = resolve;
     call.reject = reject;
-    this.calls.set(id, call);
+    this.calls.add(call);
     this.armTimer(call, Math.max(1, timeoutMs - waitedMs));
     hooks.signal?.addEventListener("abort", call);
     this.options.transport
@@ -368,7 +369,7 @@ export class JsonRpcConnection implements Expiring {
   /** Abandons every call past its deadline (the sweep calls this); returns whether calls remain. */
   expire(now: number): boolean {
     const { upstream } = this.options;
-    // Settling deletes the visited entry, which a Map iteration allows.
+    // Settling deletes the visited entry, which the table's iteration allows.
     for (const call of this.calls.values()) {
       if (call.deadline > now) continue;
       this.abandon(
@@ -411,7 +412,7 @@ export class JsonRpcConnection implements Expiring {
   }
 
   private settle(call: Call, err: UpstreamError | undefined, result?: Result): void {
-    this.calls.delete(call.id);
+    this.calls.delete(call);
     call.hooks.signal?.removeEventListener("abort", call);
     if (err) call.reject(err);
     else call.resolve(result ?? {});
