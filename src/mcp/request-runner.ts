@@ -42,14 +42,16 @@ interface MethodSeries {
 class RunningRequest extends Cancellation implements RequestContext {
   readonly signal: CancelSignal = this;
   settled = false;
+  /** Its index in `peers` while it is registered there. */
+  slot = -1;
 
   constructor(
     private readonly runner: RequestRunner,
     readonly message: JSONRPCRequest,
     readonly session: SessionRecord,
     readonly sink: MessageSink,
-    /** The in-flight requests of this request's session, by id: where it is registered. */
-    readonly peers: Map<RequestId, RunningRequest>,
+    /** The in-flight requests of this request's session: where it is registered. */
+    readonly peers: SessionRequests,
     readonly started: number,
     readonly deadline: number,
   ) {
@@ -65,13 +67,45 @@ class RunningRequest extends Cancellation implements RequestContext {
   }
 }
 
+/**
+ * A session's in-flight requests: an array with swap-removal, not a Map by id. A Map under constant
+ * set/delete replaces its hash table, and V8 links each replaced table to the next (see
+ * upstream/call-table.ts); that kept request graphs alive into the old generation under load. Finding
+ * a request by id (for cancellation) scans the array: a session seldom has more than a few in flight.
+ */
+class SessionRequests {
+  private readonly items: RunningRequest[] = [];
+
+  add(running: RunningRequest): void {
+    running.slot = this.items.length;
+    this.items.push(running);
+  }
+
+  remove(running: RunningRequest): void {
+    const index = running.slot;
+    if (this.items[index] !== running) return;
+    const last = this.items.pop() as RunningRequest;
+    if (last !== running) {
+      this.items[index] = last;
+      last.slot = index;
+    }
+    running.slot = -1;
+  }
+
+  /** The request with this id (1 and "1" are different ids, as in JSON-RPC). */
+  find(id: unknown): RunningRequest | undefined {
+    return this.items.find((running) => running.message.id === id);
+  }
+
+  /** A copy, safe to iterate while requests settle. */
+  snapshot(): RunningRequest[] {
+    return this.items.slice();
+  }
+}
+
 export class RequestRunner implements Expiring {
-  /** In-flight requests by `<sessionId>\0<JSON of the request id>`. */
-  /**
-   * In-flight requests per session, by request id (1 and "1" are different ids, as in JSON-RPC). A
-   * session's map lives as long as the session, so a request allocates no key and no map.
-   */
-  private readonly inFlight = new Map<string, Map<RequestId, RunningRequest>>();
+  /** In-flight requests per session; a session's list lives as long as the session. */
+  private readonly inFlight = new Map<string, SessionRequests>();
   private unsettled = 0;
   private readonly pending = new Map<string, PendingClientRequest>();
   /** Metric children per method, looked up once: label hashing per request showed in profiles. */
@@ -103,9 +137,9 @@ export class RequestRunner implements Expiring {
   async run(request: JSONRPCRequest, session: SessionRecord, sink: MessageSink): Promise<void> {
     const now = Date.now();
     let peers = this.inFlight.get(session.id);
-    if (!peers) this.inFlight.set(session.id, (peers = new Map()));
+    if (!peers) this.inFlight.set(session.id, (peers = new SessionRequests()));
     const running = new RunningRequest(this, request, session, sink, peers, performance.now(), now + this.requestTimeoutMs);
-    peers.set(request.id, running);
+    peers.add(running);
     this.unsettled++;
     this.deadlines.watch(this);
     try {
@@ -132,7 +166,7 @@ export class RequestRunner implements Expiring {
     if (running.settled) return;
     running.settled = true;
     this.unsettled--;
-    if (running.peers.get(running.message.id) === running) running.peers.delete(running.message.id);
+    running.peers.remove(running);
     running.sink.answer(answer);
     const { method } = running.message;
     const ms = performance.now() - running.started;
@@ -149,7 +183,7 @@ export class RequestRunner implements Expiring {
     if (n.method === "notifications/cancelled") {
       const params = (n.params ?? {}) as { requestId?: unknown; reason?: unknown };
       const reason = typeof params.reason === "string" ? `: ${params.reason}` : "";
-      const running = this.inFlight.get(session.id)?.get(params.requestId as RequestId);
+      const running = this.inFlight.get(session.id)?.find(params.requestId);
       if (running) this.abort(running, new RpcError(RpcCodes.cancelled, `Request cancelled by the client${reason}`));
       return;
     }
@@ -175,11 +209,11 @@ export class RequestRunner implements Expiring {
   abortSession(sessionId: string, reason: string): void {
     const peers = this.inFlight.get(sessionId);
     this.inFlight.delete(sessionId);
-    for (const running of [...(peers?.values() ?? [])]) this.abort(running, new RpcError(RpcCodes.sessionNotFound, reason));
+    for (const running of peers?.snapshot() ?? []) this.abort(running, new RpcError(RpcCodes.sessionNotFound, reason));
   }
 
   abortAll(reason: string): void {
-    for (const peers of this.inFlight.values()) for (const running of [...peers.values()]) this.abort(running, new RpcError(RpcCodes.internalError, reason));
+    for (const peers of this.inFlight.values()) for (const running of peers.snapshot()) this.abort(running, new RpcError(RpcCodes.internalError, reason));
   }
 
   close(): void {
@@ -206,9 +240,8 @@ export class RequestRunner implements Expiring {
 
   /** Times out every request past its deadline (the sweep calls this); returns whether any remain. */
   expire(now: number): boolean {
-    // Deleting the entry being visited is safe in a Map iteration.
     for (const peers of this.inFlight.values()) {
-      for (const running of peers.values()) {
+      for (const running of peers.snapshot()) {
         if (running.deadline <= now) this.abort(running, new RpcError(RpcCodes.requestTimeout, `Request timed out after ${this.requestTimeoutMs} ms`));
       }
     }

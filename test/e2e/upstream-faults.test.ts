@@ -103,4 +103,19 @@ describe("upstream faults", () => {
     await new Promise((r) => setTimeout(r, 300));
     expect(readFileSync(journal, "utf8")).toContain("slow:cancelled");
   });
+
+  it("cancels only the named request when several are in flight in one session", async () => {
+    const textOf = (r: Awaited<ReturnType<typeof call>>, id: unknown) => JSON.stringify(responseTo(r, id));
+    const pending = [
+      call(10, "slow", { ms: 700 }),
+      call(11, "slow", { ms: 700 }),
+      rawPost(sapper.url, { jsonrpc: "2.0", id: "11", method: "tools/call", params: { name: "fx__slow", arguments: { ms: 700 } } }, { "mcp-session-id": session }),
+      call(12, "slow", { ms: 700 }),
+    ];
+    await new Promise((r) => setTimeout(r, 200));
+    await rawPost(sapper.url, { jsonrpc: "2.0", method: "notifications/cancelled", params: { requestId: 11 } }, { "mcp-session-id": session });
+    const [r10, r11, r11s, r12] = await Promise.all(pending);
+    expect(textOf(r11, 11)).toMatch(/cancelled by the client/);
+    for (const [r, id] of [[r10, 10], [r11s, "11"], [r12, 12]] as const) expect(textOf(r, id)).toContain("done");
+  });
 });
