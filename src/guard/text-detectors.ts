@@ -37,25 +37,19 @@ export function visible(text: string, max = MAX_SHOWN): string {
   return out;
 }
 
+// Every default-ignorable code point (Unicode's Default_Ignorable_Code_Point: soft hyphen, joiners,
+// word joiner, Mongolian vowel separator, variation selectors, tag characters, bidi controls, Hangul
+// fillers, ...) plus the interlinear annotation marks: characters a reader never sees.
+const INVISIBLE = /[\p{Default_Ignorable_Code_Point}\uFFF9-\uFFFB]/u;
+const INVISIBLE_ALL = /[\p{Default_Ignorable_Code_Point}\uFFF9-\uFFFB]+/gu;
+
 function isInvisibleCodePoint(cp: number): boolean {
-  return (
-    (cp >= 0x200b && cp <= 0x200f) ||
-    (cp >= 0x202a && cp <= 0x202e) ||
-    (cp >= 0x2060 && cp <= 0x2069) ||
-    cp === 0xfeff ||
-    cp === 0x180e ||
-    cp === 0x034f ||
-    cp === 0x061c ||
-    cp === 0x00ad ||
-    cp === 0x115f ||
-    cp === 0x1160 ||
-    cp === 0x3164 ||
-    cp === 0xffa0 ||
-    cp === 0x17b4 ||
-    cp === 0x17b5 ||
-    (cp >= 0xfe00 && cp <= 0xfe0f) ||
-    (cp >= 0xe0000 && cp <= 0xe0fff)
-  );
+  return INVISIBLE.test(String.fromCodePoint(cp));
+}
+
+/** The text as a reader sees it: every invisible character removed, so the words it split are whole again. */
+export function withoutInvisible(text: string): string {
+  return text.replace(INVISIBLE_ALL, "");
 }
 
 function printableRatio(s: string): number {
@@ -139,10 +133,26 @@ const bidiControls: Detector = (text) => {
   return hits;
 };
 
-// --- Zero-width and other invisible format characters.
-const ZERO_WIDTH = /[\u200B\u200C\u200D\u2060-\u2064\uFEFF\u180E\u034F\u115F\u1160\u3164\uFFA0\u00AD\u17B4\u17B5]+/g;
+// --- Zero-width and every other invisible format character the detectors above do not decode
+// (the default-ignorable class without bidi controls, variation selectors and tag characters), and a
+// variation selector inside a word of ASCII letters, where it selects nothing.
+const ZERO_WIDTH =
+  /(?:(?![\u061C\u200E\u200F\u202A-\u202E\u2066-\u2069\uFE00-\uFE0F\u{E0000}-\u{E007F}\u{E0100}-\u{E01EF}])[\p{Default_Ignorable_Code_Point}\uFFF9-\uFFFB]|(?<=[A-Za-z0-9])[\uFE00-\uFE0F](?=[A-Za-z0-9]))+/gu;
 const PICTOGRAPH = /\p{Extended_Pictographic}/u;
 const NON_LATIN_LETTER = /[^\P{L}\p{Script=Latin}]/u;
+const LETTER_BEFORE = /\p{L}+$/u;
+const LETTER_AFTER = /^\p{L}+/u;
+
+/**
+ * A soft hyphen where typesetting would put one: between letters, in a word of six letters or more,
+ * at least two from either end ("print\u00ADers"). One that splits a short word ("re\u00ADad"), a path
+ * or an identifier ("~/.s\u00ADsh") hints nothing: it is there to break the word for a filter.
+ */
+function typographicSoftHyphen(text: string, at: number): boolean {
+  const before = LETTER_BEFORE.exec(text.slice(Math.max(0, at - 40), at))?.[0] ?? "";
+  const after = LETTER_AFTER.exec(text.slice(at + 1, at + 41))?.[0] ?? "";
+  return before.length >= 2 && after.length >= 2 && before.length + after.length >= 6;
+}
 
 function decodeZeroWidthBinary(run: string): string | undefined {
   const chars = [...run];
@@ -161,7 +171,10 @@ function decodeZeroWidthBinary(run: string): string | undefined {
   return undefined;
 }
 
-const zeroWidth: Detector = (text) => {
+// softHyphens: "count" (default) reports every soft hyphen; "atypical" only those that are not
+// typographic (see typographicSoftHyphen); "typographic" reports only typographic soft hyphens, and nothing else.
+const zeroWidth: Detector = (text, params) => {
+  const softHyphens = String(params.softHyphens ?? "count");
   const hits: DetectorHit[] = [];
   for (const m of text.matchAll(ZERO_WIDTH)) {
     const before = text.slice(Math.max(0, m.index - 2), m.index);
@@ -175,11 +188,12 @@ const zeroWidth: Detector = (text) => {
       if ((PICTOGRAPH.test(prev) || /[\uFE0F\u{1F3FB}-\u{1F3FF}]/u.test(prev)) && PICTOGRAPH.test(next)) continue;
       if (NON_LATIN_LETTER.test(prev) || NON_LATIN_LETTER.test(next)) continue;
     }
-    if (run === "\u00AD") continue; // a lone soft hyphen is a typographic hint
+    const typographic = run === "\u00AD" && typographicSoftHyphen(text, m.index);
+    if (softHyphens === "typographic" ? !typographic : softHyphens === "atypical" && typographic) continue;
     const encoded = decodeZeroWidthBinary(run);
     const context = text.slice(Math.max(0, m.index - 20), m.index + run.length + 20);
-    // Without an encoded message, the hidden text is the text itself with the splitters removed.
-    const decoded = encoded ?? (hits.length === 0 ? text.replace(ZERO_WIDTH, "") : undefined);
+    // Without an encoded message, the hidden text is the text as a reader sees it: every invisible character removed.
+    const decoded = encoded ?? (hits.length === 0 ? withoutInvisible(text) : undefined);
     hits.push({
       start: m.index,
       end: m.index + run.length,
@@ -604,19 +618,48 @@ export function charClasses(text: string): number {
     else if (c < 0xa0) mask |= CharClass.control;
     else {
       mask |= CharClass.nonAscii;
-      if ((c >= 0x200b && c <= 0x200d) || (c >= 0x2060 && c <= 0x2064) || c === 0xfeff || c === 0x180e || c === 0x034f || c === 0x00ad || c === 0x115f || c === 0x1160 || c === 0x3164 || c === 0xffa0 || c === 0x17b4 || c === 0x17b5) mask |= CharClass.zeroWidth;
+      if (invisibleFormat(c)) mask |= CharClass.zeroWidth;
       else if ((c >= 0x202a && c <= 0x202e) || (c >= 0x2066 && c <= 0x2069) || c === 0x200e || c === 0x200f || c === 0x061c) mask |= CharClass.bidi;
-      else if (c >= 0xfe00 && c <= 0xfe0f) mask |= CharClass.variationSelector;
-      else if (c >= 0xe000 && c <= 0xf8ff) mask |= CharClass.privateUse;
+      else if (c >= 0xfe00 && c <= 0xfe0f) {
+        mask |= CharClass.variationSelector;
+        // Inside a word of ASCII letters a selector selects nothing: the zero-width detector's case.
+        const prev = i > 0 ? text.charCodeAt(i - 1) : 0xffff;
+        if (prev < 128 && ASCII_KIND[prev]! <= Ascii.digit) mask |= CharClass.zeroWidth;
+      } else if (c >= 0xe000 && c <= 0xf8ff) mask |= CharClass.privateUse;
       else if ((c >= 0x0370 && c <= 0x058f) || (c >= 0x13a0 && c <= 0x13ff)) mask |= CharClass.lookalikeScript;
-      else if (c === 0xdb40 && i + 1 < text.length) {
+      else if (c >= 0xdb40 && c <= 0xdb43 && i + 1 < text.length) {
+        // Plane 14 (U+E0000-E0FFF): tags, variation selectors, and the rest of it default-ignorable.
         const low = text.charCodeAt(i + 1);
-        if (low >= 0xdc00 && low <= 0xdc7f) mask |= CharClass.tags;
-        else if (low >= 0xdd00 && low <= 0xddef) mask |= CharClass.variationSelector;
-      } else if (c >= 0xdb80 && c <= 0xdbff) mask |= CharClass.privateUse;
+        if (c === 0xdb40 && low >= 0xdc00 && low <= 0xdc7f) mask |= CharClass.tags;
+        else if (c === 0xdb40 && low >= 0xdd00 && low <= 0xddef) mask |= CharClass.variationSelector;
+        else mask |= CharClass.zeroWidth;
+      } else if ((c === 0xd82f || c === 0xd834) && i + 1 < text.length && invisibleFormat(text.codePointAt(i)!)) mask |= CharClass.zeroWidth;
+      else if (c >= 0xdb80 && c <= 0xdbff) mask |= CharClass.privateUse;
     }
   }
   return mask;
+}
+
+/** Whether a code point is one of the zero-width detector's: default-ignorable, not a bidi control, variation selector or tag. */
+function invisibleFormat(c: number): boolean {
+  return (
+    c === 0x00ad ||
+    c === 0x034f ||
+    c === 0x115f ||
+    c === 0x1160 ||
+    c === 0x17b4 ||
+    c === 0x17b5 ||
+    (c >= 0x180b && c <= 0x180f) ||
+    (c >= 0x200b && c <= 0x200d) ||
+    (c >= 0x2060 && c <= 0x2065) ||
+    (c >= 0x206a && c <= 0x206f) ||
+    c === 0x3164 ||
+    c === 0xfeff ||
+    c === 0xffa0 ||
+    (c >= 0xfff0 && c <= 0xfffb) ||
+    (c >= 0x1bca0 && c <= 0x1bca3) ||
+    (c >= 0x1d173 && c <= 0x1d17a)
+  );
 }
 
 /** What each detector needs to find anything (0: it may find something in any text). */
