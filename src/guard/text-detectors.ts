@@ -44,7 +44,8 @@ const INVISIBLE = /[\p{Default_Ignorable_Code_Point}\uFFF9-\uFFFB]/u;
 const INVISIBLE_ALL = /[\p{Default_Ignorable_Code_Point}\uFFF9-\uFFFB]+/gu;
 
 function isInvisibleCodePoint(cp: number): boolean {
-  return INVISIBLE.test(String.fromCodePoint(cp));
+  // The first default-ignorable code point is the soft hyphen: everything below it is visible (or a control, handled by the caller).
+  return cp >= 0xad && INVISIBLE.test(String.fromCodePoint(cp));
 }
 
 /** The text as a reader sees it: every invisible character removed, so the words it split are whole again. */
