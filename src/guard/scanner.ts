@@ -6,6 +6,7 @@
 import { collectText, definitionLabel, listDefinitions, type DefinitionRef, type TextRole, type TextUnit } from "./definition-text.js";
 import { loadRuleSet, restrictStarts, type CompiledDetectorRule, type CompiledRegexRule, type CompiledRule, type Family, type Gate, type RuleSet, type RuleStarts, type TextAnalysis } from "./rule-set.js";
 import { severityAtLeast, type Severity } from "./severity.js";
+import { tierUp } from "./regex-tier-up.js";
 import { charClasses, visible, type DetectorContext } from "./text-detectors.js";
 import type { UpstreamDefinitions } from "./tool-guard.js";
 import { isSuspicious, scoreSignals, SCORE_RULE_ID, strongestSignal, type Analysed } from "./weak-signals.js";
@@ -103,6 +104,7 @@ export function createScanner(options: ScannerOptions = {}): Scanner {
   const ignored = new Set(options.ignoreRules ?? []);
   const rules = ruleSet.rules.filter((r) => !ignored.has(r.id));
   const regexRules = rules.filter((r): r is CompiledRegexRule => r.kind === "regex");
+  tierUp(regexRules.flatMap((r) => (r.start ? [r.regex, r.start.sticky] : [r.regex])));
   const detectorRules = rules.filter((r): r is CompiledDetectorRule => r.kind !== "regex");
   const proseRegexRules = regexRules.filter((r) => r.roles.has("prose"));
   const ruleChannels = new Map(regexRules.map((r) => [r, channelsFor(r)]));
