@@ -53,6 +53,17 @@ export function withoutInvisible(text: string): string {
   return text.replace(INVISIBLE_ALL, "");
 }
 
+/**
+ * The first hit of a detector of invisible characters also carries the text without them (after a
+ * blank line, which no rule matches across): a tag, selector or bidi control inside a word splits it
+ * for a filter, not for the model.
+ */
+function withReadableText(hits: DetectorHit[], text: string): DetectorHit[] {
+  const first = hits[0];
+  if (first) first.decoded = first.decoded ? `${first.decoded}\n\n${withoutInvisible(text)}` : withoutInvisible(text);
+  return hits;
+}
+
 function printableRatio(s: string): number {
   if (s.length === 0) return 0;
   let ok = 0;
@@ -83,7 +94,7 @@ const unicodeTags: Detector = (text) => {
     }
     hits.push({ start: m.index, end: m.index + m[0].length, detail: `${[...m[0]].length} invisible tag characters spell ${quote(decoded)}`, decoded });
   }
-  return hits;
+  return withReadableText(hits, text);
 };
 
 // --- Variation selectors used as a byte channel (U+FE00-FE0F, U+E0100-E01EF after one carrier character).
@@ -106,7 +117,7 @@ const variationSelectors: Detector = (text) => {
       ...(shown ? { decoded } : {}),
     });
   }
-  return hits;
+  return withReadableText(hits, text);
 };
 
 // --- Bidirectional controls: reorder what is displayed versus what the model reads.
@@ -131,7 +142,7 @@ const bidiControls: Detector = (text) => {
       decoded: segment === shown ? segment : `${segment} ${shown}`,
     });
   }
-  return hits;
+  return withReadableText(hits, text);
 };
 
 // --- Zero-width and every other invisible format character the detectors above do not decode
