@@ -113,8 +113,8 @@ const holdoutV6Benign = benignIn(new URL("holdout-v6/benign/", root));
 // rules for the classes it revealed. Its numbers here are no longer estimates for unseen text.
 const holdoutV7 = poisonedIn(new URL("holdout-v7/poisoned/", root));
 const holdoutV7Benign = benignIn(new URL("holdout-v7/benign/", root));
-// Holdout v8: built blind after the v7 rule work and measured once (35/46 = 0.76; published 16/18).
-// Never used to write rules: the current estimate for unseen text. Do not tune on it.
+// Holdout v8: built blind after the v7 rule work and measured once (35/46 = 0.76; published 16/18), then
+// released and used to write rules for the classes it revealed. Its numbers here are no longer estimates.
 const holdoutV8 = poisonedIn(new URL("holdout-v8/poisoned/", root));
 const holdoutV8Benign = benignIn(new URL("holdout-v8/benign/", root));
 
@@ -233,12 +233,11 @@ describe("holdouts v5, v6 and v7 (measured blind once, then used to write rules)
   });
 });
 
-describe("holdout v8 (built and measured blind after the last rule change, never tuned on)", () => {
-  it("reports recall on v8, the estimate for unseen text", () => {
+describe("holdout v8 (measured blind once, then used to write rules)", () => {
+  it("reports recall on v8: 46/46 after the rule work (35/46 when measured blind)", () => {
     const recall = holdoutV8.filter((p) => p.flagged.size > 0).length / holdoutV8.length;
-    console.log(report("holdout v8 (blind estimate)", holdoutV8, familyRows(holdoutV8, holdoutV8Benign)).join("\n"));
+    console.log(report("holdout v8 (tuned on; not an estimate)", holdoutV8, familyRows(holdoutV8, holdoutV8Benign)).join("\n"));
     expect(holdoutV8.length).toBeGreaterThanOrEqual(45);
-    // Reported, not a target: 35/46 when first measured. A floor against regressions only.
-    expect(recall).toBeGreaterThanOrEqual(0.74);
+    expect(recall).toBeGreaterThanOrEqual(0.95);
   });
 });
