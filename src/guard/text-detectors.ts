@@ -508,6 +508,17 @@ const padding: Detector = (text) =>
           return { start: m.index, end: m.index + m[0].length, detail: `${what} push ${quote(after)} out of view`, decoded: after };
         });
 
+// A run of one non-blank character (padding made of letters or punctuation, not blanks): at least
+// REPEAT_RUN in a row, which no real description we have seen comes near (the longest is 40).
+const REPEATED = /(\S)\1{159,}/g;
+
+const repeatedRun: Detector = (text) =>
+  [...text.matchAll(REPEATED)].map((m) => {
+    const after = text.slice(m.index + m[0].length).trim();
+    const what = `${m[0].length} × ${quote(m[1]!)}`;
+    return { start: m.index, end: m.index + m[0].length, detail: after ? `${what} pads the text before ${quote(after)}` : what, ...(after ? { decoded: after } : {}) };
+  });
+
 export const DETECTORS = {
   "unicode-tags": unicodeTags,
   "variation-selectors": variationSelectors,
@@ -525,6 +536,7 @@ export const DETECTORS = {
   rot13,
   length,
   padding,
+  "repeated-run": repeatedRun,
 } satisfies Record<string, Detector>;
 
 export type DetectorKind = keyof typeof DETECTORS;
@@ -546,11 +558,14 @@ export const CharClass = {
   escapable: 1024,
   /** Twelve line breaks with only blanks between, or 119 blanks in a row: the least PADDING can match. */
   blankRun: 2048,
+  /** REPEAT_RUN copies of one non-blank character in a row: the least REPEATED can match. */
+  repeatRun: 4096,
 } as const;
 
 const LONG_TOKEN = 32;
 const BLANK_RUN = 119;
 const LINE_RUN = 12;
+const REPEAT_RUN = 160;
 
 // What charClasses needs to know of an ASCII character (token characters first).
 const Ascii = {
@@ -589,6 +604,9 @@ export function charClasses(text: string): number {
   let runLetters = 0;
   let blanks = 0;
   let lines = 0;
+  // Copies of the same non-blank ASCII character seen so far (blanks between do not reset it: a cheap upper bound).
+  let same = 0;
+  let prev = -1;
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
     if (c < 128) {
@@ -598,6 +616,10 @@ export function charClasses(text: string): number {
         if (kind === Ascii.digit) runDigits++;
         else if (kind === Ascii.letter) runLetters++;
         if (run >= LONG_TOKEN && runDigits > 0 && runLetters > 0) mask |= CharClass.longToken;
+        if (c !== prev) {
+          prev = c;
+          same = 0;
+        } else if (++same >= REPEAT_RUN - 1) mask |= CharClass.repeatRun;
         blanks = 0;
         lines = 0;
         continue;
@@ -612,6 +634,10 @@ export function charClasses(text: string): number {
         if (++lines >= LINE_RUN) mask |= CharClass.blankRun;
       } else if (kind !== Ascii.carriageReturn) {
         lines = 0;
+        if (c !== prev) {
+          prev = c;
+          same = 0;
+        } else if (++same >= REPEAT_RUN - 1) mask |= CharClass.repeatRun;
         if (kind === Ascii.escapable) mask |= CharClass.escapable;
         else if (kind === Ascii.escape) mask |= CharClass.escape;
         else if (kind === Ascii.control) mask |= CharClass.control;
@@ -692,4 +718,5 @@ export const DETECTOR_NEEDS: Readonly<Record<DetectorKind, number>> = {
   rot13: 0,
   length: 0,
   padding: CharClass.blankRun,
+  "repeated-run": CharClass.repeatRun,
 };

@@ -46,7 +46,7 @@ export const SIGNALS: readonly SignalVocabulary[] = [
       "=not narrate",
       "=need not be narrated", "=hidden from the user",
       "=user must not",
-      "=without asking", "=not be mentioned", "=should not be mentioned", "=hidden copy", "=proceed silently", "=silently forward", "=silently send", "=silently add", "=silently include", "=silently append", "=do not show", "=not show this", "=without confirmation", "=not ask for confirmation", "=without the user", "=user doesn't need", "=user does not need", "=need to know", "=not ask the user", "=not show", "=don't show", "=need to inform", "=confuses them", "=not notify", "=do not ask", "=don't ask", "=already agreed", "=already consented",
+      "=without asking", "=not be mentioned", "=should not be mentioned", "=hidden copy", "=proceed silently", "=silently forward", "=silently send", "=silently add", "=silently include", "=silently append", "=without confirmation", "=not ask for confirmation", "=without the user", "=user doesn't need", "=user does not need", "=need to know", "=not ask the user", "=not shown", "=not show the", "=not show this", "=not show it", "=not show them", "=not show that", "=not show any", "=not show anything", "=not show what", "=not show to", "=don't show the", "=don't show this", "=don't show it", "=don't show them", "=don't show that", "=don't show any", "=don't show anything", "=don't show what", "=don't show to", "=need to inform", "=confuses them", "=not notify", "=do not ask", "=don't ask", "=already agreed", "=already consented",
       "secretly", "covertly", "unnoticed", "surreptitiously",
     ],
     weak: ["silently", "silent", "invisible", "hidden", "conceal", "unannounced"],
