@@ -117,6 +117,10 @@ const holdoutV7Benign = benignIn(new URL("holdout-v7/benign/", root));
 // released and used to write rules for the classes it revealed. Its numbers here are no longer estimates.
 const holdoutV8 = poisonedIn(new URL("holdout-v8/poisoned/", root));
 const holdoutV8Benign = benignIn(new URL("holdout-v8/benign/", root));
+// Holdout v9: built blind after the v8 rule work and measured once (49/65 = 0.754; published 32/43;
+// 9 of 453 benign flagged, 5 blocked, 1 official), then released and used to write structural rules.
+const holdoutV9 = poisonedIn(new URL("holdout-v9/poisoned/", root));
+const holdoutV9Benign = benignIn(new URL("holdout-v9/benign/", root));
 
 describe("poisoning evaluation set", () => {
   it("is large enough and covers every family", () => {
@@ -192,7 +196,7 @@ describe("holdout v4 (written before the scoring layer, never used for tuning)",
 });
 
 describe("holdouts v5, v6 and v7 (measured blind once, then used to write rules)", () => {
-  const allBenign = [...benign, ...heldOutBenign, ...holdoutV5Benign, ...holdoutV6Benign, ...holdoutV7Benign, ...holdoutV8Benign];
+  const allBenign = [...benign, ...heldOutBenign, ...holdoutV5Benign, ...holdoutV6Benign, ...holdoutV7Benign, ...holdoutV8Benign, ...holdoutV9Benign];
 
   it("reports recall on v5: 71/73 after the rule work (59/73 when measured blind)", () => {
     const recall = holdoutV5.filter((p) => p.flagged.size > 0).length / holdoutV5.length;
@@ -226,7 +230,7 @@ describe("holdouts v5, v6 and v7 (measured blind once, then used to write rules)
         ...falsePositives.map((b) => `false positive ${b.id}: ${b.findings.map((f) => `${f.rule} ${f.path}`).join("; ")}`),
       ].join("\n"),
     );
-    expect(allBenign.length).toBeGreaterThanOrEqual(2200);
+    expect(allBenign.length).toBeGreaterThanOrEqual(2700);
     expect(fpRate).toBeLessThanOrEqual(0.01);
     expect(officialBlocked.map((b) => b.id)).toEqual([]);
     expect(blocked.map((b) => b.id)).toEqual([]);
@@ -239,5 +243,14 @@ describe("holdout v8 (measured blind once, then used to write rules)", () => {
     console.log(report("holdout v8 (tuned on; not an estimate)", holdoutV8, familyRows(holdoutV8, holdoutV8Benign)).join("\n"));
     expect(holdoutV8.length).toBeGreaterThanOrEqual(45);
     expect(recall).toBeGreaterThanOrEqual(0.95);
+  });
+});
+
+describe("holdout v9 (measured blind once, then used to write rules)", () => {
+  it("reports recall on v9: 60/65 after the rule work (49/65 when measured blind)", () => {
+    const recall = holdoutV9.filter((p) => p.flagged.size > 0).length / holdoutV9.length;
+    console.log(report("holdout v9 (tuned on; not an estimate)", holdoutV9, familyRows(holdoutV9, holdoutV9Benign)).join("\n"));
+    expect(holdoutV9.length).toBeGreaterThanOrEqual(65);
+    expect(recall).toBeGreaterThanOrEqual(0.92);
   });
 });
