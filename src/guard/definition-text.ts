@@ -66,6 +66,13 @@ const KEYWORDS = new Set([
 const NAME_CONTAINERS = new Set(["properties", "patternProperties", "$defs", "definitions", "dependentSchemas", "dependentRequired"]);
 // Values that are structure, not text the model reads as language.
 const SKIP_VALUES = new Set(["type", "$schema", "$ref", "$id", "format"]);
+// A `type` is structure only while it names a JSON Schema type; anything else there (full-schema poisoning puts
+// instructions in it) is text the model reads.
+const SCHEMA_TYPES = new Set(["string", "number", "integer", "boolean", "object", "array", "null"]);
+
+function isStructure(key: string, value: string): boolean {
+  return key === "type" ? SCHEMA_TYPES.has(value) : SKIP_VALUES.has(key);
+}
 
 /** The definition's text, in document order. Icons are skipped (image data the model never reads). */
 export function collectText(ref: DefinitionRef, definition: unknown): TextUnit[] {
@@ -89,7 +96,7 @@ export function collectText(ref: DefinitionRef, definition: unknown): TextUnit[]
 function walk(value: unknown, path: string, inArguments: boolean, keysAreNames: boolean, units: TextUnit[], ownKey: string): void {
   if (typeof value === "string") {
     // An argument's `name` is an identifier, like a property name.
-    if (!SKIP_VALUES.has(ownKey)) units.push({ path, text: value, role: ownKey === "name" ? "key" : "prose", inArguments });
+    if (!isStructure(ownKey, value)) units.push({ path, text: value, role: ownKey === "name" ? "key" : "prose", inArguments });
     return;
   }
   if (typeof value !== "object" || value === null) return;
@@ -104,7 +111,7 @@ function walk(value: unknown, path: string, inArguments: boolean, keysAreNames: 
     const keyIsText = keysAreNames || !KEYWORDS.has(key);
     const childKey = keysAreNames ? "" : key;
     // A vocabulary key over a number, a boolean or a structural value (`type`, `$ref`) adds no text: no path is made for it.
-    if (!keyIsText && (typeof child === "string" ? SKIP_VALUES.has(childKey) : typeof child !== "object" || child === null)) continue;
+    if (!keyIsText && (typeof child === "string" ? isStructure(childKey, child) : typeof child !== "object" || child === null)) continue;
     const childPath = `${path}.${key}`;
     if (keyIsText) units.push({ path: childPath, text: key, role: "key", inArguments });
     walk(child, childPath, inArguments, !keysAreNames && NAME_CONTAINERS.has(key), units, childKey);

@@ -121,6 +121,10 @@ const holdoutV8Benign = benignIn(new URL("holdout-v8/benign/", root));
 // 9 of 453 benign flagged, 5 blocked, 1 official), then released and used to write structural rules.
 const holdoutV9 = poisonedIn(new URL("holdout-v9/poisoned/", root));
 const holdoutV9Benign = benignIn(new URL("holdout-v9/benign/", root));
+// Holdout v10: built blind after the v9 rule work and measured once (45/54 = 0.833; published 31/38;
+// 2 of 251 benign flagged, none blocked), then released and used to write rules for the classes it revealed.
+const holdoutV10 = poisonedIn(new URL("holdout-v10/poisoned/", root));
+const holdoutV10Benign = benignIn(new URL("holdout-v10/benign/", root));
 
 describe("poisoning evaluation set", () => {
   it("is large enough and covers every family", () => {
@@ -196,7 +200,7 @@ describe("holdout v4 (written before the scoring layer, never used for tuning)",
 });
 
 describe("holdouts v5, v6 and v7 (measured blind once, then used to write rules)", () => {
-  const allBenign = [...benign, ...heldOutBenign, ...holdoutV5Benign, ...holdoutV6Benign, ...holdoutV7Benign, ...holdoutV8Benign, ...holdoutV9Benign];
+  const allBenign = [...benign, ...heldOutBenign, ...holdoutV5Benign, ...holdoutV6Benign, ...holdoutV7Benign, ...holdoutV8Benign, ...holdoutV9Benign, ...holdoutV10Benign];
 
   it("reports recall on v5: 71/73 after the rule work (59/73 when measured blind)", () => {
     const recall = holdoutV5.filter((p) => p.flagged.size > 0).length / holdoutV5.length;
@@ -252,5 +256,14 @@ describe("holdout v9 (measured blind once, then used to write rules)", () => {
     console.log(report("holdout v9 (tuned on; not an estimate)", holdoutV9, familyRows(holdoutV9, holdoutV9Benign)).join("\n"));
     expect(holdoutV9.length).toBeGreaterThanOrEqual(65);
     expect(recall).toBeGreaterThanOrEqual(0.92);
+  });
+});
+
+describe("holdout v10 (measured blind once, then used to write rules)", () => {
+  it("reports recall on v10: 54/54 after the rule work (45/54 when measured blind)", () => {
+    const recall = holdoutV10.filter((p) => p.flagged.size > 0).length / holdoutV10.length;
+    console.log(report("holdout v10 (tuned on; not an estimate)", holdoutV10, familyRows(holdoutV10, holdoutV10Benign)).join("\n"));
+    expect(holdoutV10.length).toBeGreaterThanOrEqual(54);
+    expect(recall).toBe(1);
   });
 });
