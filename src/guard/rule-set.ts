@@ -123,6 +123,13 @@ const ALPHABET = 36;
 /** Trie letter of each ASCII code: a-z, then 0-9; -1 for every other character. */
 const LETTER = Int8Array.from({ length: 128 }, (_, c) => (c >= 97 && c <= 122 ? c - 97 : c >= 48 && c <= 57 ? c - 48 + 26 : -1));
 
+/** A table of states (automaton states, trie nodes): 16 bits each while they fit, to keep the pass's tables in cache. */
+type StateTable = Int16Array | Int32Array;
+
+function stateTable(length: number, states: number): StateTable {
+  return states <= 0x7fff ? new Int16Array(length) : new Int32Array(length);
+}
+
 function letterIndex(c: number): number {
   return c < 128 ? LETTER[c]! : -1;
 }
@@ -130,18 +137,21 @@ function letterIndex(c: number): number {
 /**
  * Every occurrence of a fixed set of substrings, found in the same pass as the words: an
  * Aho-Corasick automaton as two tables, one over the ASCII characters the substrings use, one over
- * the others (any character in no substring leads back to the start).
+ * the others (any character in no substring leads back to the start). States where a substring ends
+ * are numbered last (from `firstOutput` on), so the pass tells them by their number alone.
  */
 class SubstringAutomaton {
   /** Per ASCII code, its column in `asciiNext` (0: in no substring). */
   readonly asciiColumn = new Int32Array(128);
   readonly asciiColumns: number;
   /** The next state on an ASCII character: `asciiNext[state * asciiColumns + asciiColumn[code]]`. */
-  readonly asciiNext: Int32Array;
+  readonly asciiNext: StateTable;
   /** Per other character code in a substring, its column in `otherNext`. */
   readonly otherColumn = new Map<number, number>();
-  readonly otherNext: Int32Array;
-  /** Per state, the index in `outputs` of the substrings that end there, or -1. */
+  readonly otherNext: StateTable;
+  /** The first state where a substring ends: every state from it on. */
+  readonly firstOutput: number;
+  /** Per state from `firstOutput` on, the index in `outputs` of the substrings that end there (-1 before). */
   readonly output: Int32Array;
   /** Substring indexes (in the order given) per output list. */
   readonly outputs: number[][] = [];
@@ -188,19 +198,31 @@ class SubstringAutomaton {
         queue.push(child);
       }
     }
-    this.asciiNext = asciiNext;
-    this.otherNext = otherNext;
-    this.output = new Int32Array(children.length).fill(-1);
-    found.forEach((list, state) => {
-      if (list.length === 0) return;
-      this.output[state] = this.outputs.length;
-      this.outputs.push(list);
+    // Renumbered: the start (no substring is empty) and the other states without output first.
+    const states = [...found.keys()];
+    const order = [...states.filter((state) => found[state]!.length === 0), ...states.filter((state) => found[state]!.length > 0)];
+    const number = new Int32Array(order.length);
+    order.forEach((state, i) => (number[state] = i));
+    const renumber = (table: Int32Array, columns: number): StateTable => {
+      const out = stateTable(table.length, order.length);
+      order.forEach((state, i) => {
+        for (let k = 0; k < columns; k++) out[i * columns + k] = number[table[state * columns + k]!]!;
+      });
+      return out;
+    };
+    this.asciiNext = renumber(asciiNext, asciiColumns);
+    this.otherNext = renumber(otherNext, this.otherColumn.size);
+    this.firstOutput = order.length - states.filter((state) => found[state]!.length > 0).length;
+    this.output = new Int32Array(order.length).fill(-1);
+    order.forEach((state, i) => {
+      if (found[state]!.length === 0) return;
+      this.output[i] = this.outputs.length;
+      this.outputs.push(found[state]!);
     });
   }
 
-  /** The state after reading `c` in `state`. */
-  step(state: number, c: number): number {
-    if (c < 128) return this.asciiNext[state * this.asciiColumns + this.asciiColumn[c]!]!;
+  /** The state after reading `c`, a character outside ASCII, in `state`. */
+  stepOther(state: number, c: number): number {
     const column = this.otherColumn.get(c);
     return column === undefined ? 0 : this.otherNext[state * this.otherColumn.size + column]!;
   }
@@ -214,62 +236,133 @@ interface StartMasks {
 }
 
 /**
- * The substrings a pass looks for: one-character gates by code (looked up among non-word
- * characters); longer gates and the rules' start literals by automaton.
+ * What a pass reads the text with, compiled on first use: the words' trie (GateIndex), the
+ * one-character gates (looked up among non-word characters), and an automaton for longer gates and
+ * the rules' start literals. A word or a one-character gate is a token; the tokens that satisfy the
+ * same groups share a token list.
  */
-interface SubstringGates {
+interface PassTables {
+  /** The trie of words (GateIndex.next, without room to grow). */
+  next: StateTable;
+  /** Per ASCII code, packed: its automaton column times 64, plus its trie letter + 1 (0: not a word character). */
+  asciiCodes: Int32Array;
+  /** Per ASCII code, the token list of its one-character gate, or -1. */
   singleAscii: Int32Array;
   singleOther: Map<number, number>;
-  /** Group id lists of the one-character substrings (indexed from singleAscii / singleOther). */
-  singleIds: number[][];
-  automaton: SubstringAutomaton | undefined;
+  automaton: SubstringAutomaton;
   /** Per automaton substring: its length, its groups (gates of more than one character, first) and whether rules start with it. */
   lengths: number[];
   ids: number[][];
   starts: Uint8Array;
   /** Per automaton substring, the rules that may start with it: `words` Int32 bits each (as StartMasks). */
   startMasks: Int32Array;
+  /** Per token list, its groups: the word lists (GateIndex.groupLists, by trie terminal) first, then one per one-character gate. */
+  lists: number[][];
+  /** Per token list, its tracked groups and its located groups (undefined when it has none). */
+  trackedOfList: Array<number[] | undefined>;
+  locatedOfList: Array<number[] | undefined>;
+  /** Per located group, the token lists with it. */
+  listsOfLocated: number[][];
+  /** Per token list, the pass that last marked its groups: a token seen again only adds positions. */
+  listPass: Int32Array;
 }
 
-/** What one pass collects: the groups found (once each), tracked groups' positions and, when asked, every group's hits. */
+/** What one pass collects: the groups found (once each), tracked groups' positions and, in long text, where located groups are. */
 class PassFindings {
   readonly present: number[] = [];
   readonly tracked = new Map<number, number[]>();
-  readonly hits: Array<number[] | undefined> | undefined;
+  /**
+   * Long text only, where located groups are satisfied: by token list for tokens (a common word
+   * holds several groups: one list instead of a list per group) and by group for substrings.
+   */
+  private readonly listHits: Array<number[] | undefined> | undefined;
+  private readonly groupHits: Array<number[] | undefined> | undefined;
 
   constructor(
+    private readonly tables: PassTables,
     private readonly seen: Uint8Array,
+    private readonly pass: number,
     private readonly trackedIds: Uint8Array,
     private readonly locatedIds: Uint8Array,
     withHits: boolean,
   ) {
-    this.hits = withHits ? [] : undefined;
+    this.listHits = withHits ? [] : undefined;
+    this.groupHits = withHits ? [] : undefined;
   }
 
-  add(id: number): void {
+  /** A token of token list `list` at [start, end). */
+  see(list: number, start: number, end: number): void {
+    const tables = this.tables;
+    if (tables.listPass[list] !== this.pass) {
+      tables.listPass[list] = this.pass;
+      for (const id of tables.lists[list]!) this.add(id);
+    }
+    const tracked = tables.trackedOfList[list];
+    if (tracked !== undefined) for (const id of tracked) this.track(id, start);
+    if (this.listHits !== undefined && tables.locatedOfList[list] !== undefined) push(this.listHits, list, start, end);
+  }
+
+  /** A substring of these groups at [start, end). */
+  mark(ids: readonly number[], start: number, end: number): void {
+    for (const id of ids) {
+      this.add(id);
+      if (this.trackedIds[id] === 1) this.track(id, start);
+      if (this.groupHits !== undefined && this.locatedIds[id] === 1) push(this.groupHits, id, start, end);
+    }
+  }
+
+  /** Where each located group is satisfied, put together from the token lists that hold it and its own substring hits. */
+  hits(): GroupHits | undefined {
+    const { listHits, groupHits } = this;
+    if (listHits === undefined || groupHits === undefined) return undefined;
+    const listsOfLocated = this.tables.listsOfLocated;
+    return new GroupHits((id) => {
+      const parts: number[][] = [];
+      for (const list of listsOfLocated[id] ?? []) if (listHits[list]) parts.push(listHits[list]);
+      if (groupHits[id]) parts.push(groupHits[id]);
+      // Each part is in text order; two tokens never start at one place, and a token's hit goes before a substring's there.
+      if (parts.length <= 1) return parts[0];
+      const all = parts.flat();
+      return isSorted(all) ? all : sortPairs(all);
+    });
+  }
+
+  private add(id: number): void {
     if (this.seen[id] === 1) return;
     this.seen[id] = 1;
     this.present.push(id);
   }
 
-  track(id: number, start: number): void {
+  private track(id: number, start: number): void {
     const t = this.tracked.get(id);
     if (t) t.push(start);
     else this.tracked.set(id, [start]);
   }
+}
 
-  mark(ids: readonly number[], start: number, end: number): void {
-    for (const id of ids) {
-      this.add(id);
-      if (this.trackedIds[id] === 1) this.track(id, start);
-      if (this.hits && this.locatedIds[id] === 1) this.hit(id, start, end);
+function push(lists: Array<number[] | undefined>, index: number, start: number, end: number): void {
+  const list = lists[index];
+  if (list) list.push(start, end);
+  else lists[index] = [start, end];
+}
+
+/**
+ * Where located gate groups (GateIndex.locate) are satisfied in a long text: by group id, start and
+ * end pairs in text order. A group's list is put together the first time it is asked for: most
+ * groups of a text are never asked for.
+ */
+export class GroupHits {
+  private readonly made: Array<readonly number[] | null> = [];
+
+  constructor(private readonly make: (id: number) => readonly number[] | undefined) {}
+
+  of(id: number): readonly number[] | undefined {
+    let hits = this.made[id];
+    if (hits === undefined) {
+      hits = this.make(id) ?? null;
+      this.made[id] = hits;
     }
-  }
-
-  hit(id: number, start: number, end: number): void {
-    const list = this.hits![id];
-    if (list) list.push(start, end);
-    else this.hits![id] = [start, end];
+    return hits ?? undefined;
   }
 }
 
@@ -286,9 +379,10 @@ export class GateIndex {
   private readonly startSubstrings = new Map<string, number[]>();
   /** The rules a word may start, by the deepest trie node it reaches; built on first use. */
   private starts: StartMasks | undefined;
-  /** Substring gates by substring (lower case), in the order registered; compiled into `substrings` on first use. */
+  /** Substring gates by substring (lower case), in the order registered; compiled into `tables` on first use. */
   private readonly bySubstring = new Map<string, number[]>();
-  private substrings: SubstringGates | undefined;
+  /** What a pass reads text with; compiled on first use, and again after any change. */
+  private tables: PassTables | undefined;
   private size = 0;
   /** How many gates have been added (Gate.index). */
   gateCount = 0;
@@ -301,8 +395,7 @@ export class GateIndex {
   private tracked = new Uint8Array(0);
   /** Scratch marks of the groups one pass has found (cleared at the start of each pass). */
   private seen = new Uint8Array(0);
-  /** Per word group list, the pass that last marked its groups: a word seen again only adds positions. */
-  private listPass = new Int32Array(0);
+  /** The number of the current pass (see PassTables.listPass). */
   private pass = 0;
 
   /** Per group id, 1 when its positions are recorded in long text (TextAnalysis.hits). */
@@ -314,7 +407,7 @@ export class GateIndex {
     grown.set(this.located);
     for (const ids of gate.alternatives) for (const id of ids) grown[id] = 1;
     this.located = grown;
-    this.locatedOfListCache = undefined;
+    this.tables = undefined;
   }
 
   /** Records where these groups occur in every analysis (TextAnalysis.tracked), not only in long text. */
@@ -323,11 +416,12 @@ export class GateIndex {
     grown.set(this.tracked);
     for (const id of ids) grown[id] = 1;
     this.tracked = grown;
-    this.trackedOfListCache = undefined;
+    this.tables = undefined;
   }
 
   /** Registers a rule's gate; returns it as a test over a GateState. */
   add(alternatives: string[][][]): Gate {
+    this.tables = undefined;
     const compiled = alternatives.map((groups) =>
       groups.map((group) => {
         const id = this.size++;
@@ -335,7 +429,6 @@ export class GateIndex {
         for (const item of group) {
           if (item.startsWith("=")) {
             const key = item.slice(1).toLowerCase();
-            this.substrings = undefined;
             const ids = this.bySubstring.get(key);
             if (ids) ids.push(id);
             else this.bySubstring.set(key, [id]);
@@ -395,7 +488,7 @@ export class GateIndex {
       else this.startSubstrings.set(sub, [id]);
     }
     this.starts = undefined;
-    this.substrings = undefined;
+    this.tables = undefined;
     return id;
   }
 
@@ -410,7 +503,7 @@ export class GateIndex {
    */
   startLists(analysis: RuleStarts, rules: Int32Array): Array<number[] | undefined> {
     const { masks, words } = this.startMasks();
-    const substringMasks = this.substringGates().startMasks;
+    const substringMasks = this.passTables().startMasks;
     const out: Array<number[] | undefined> = [];
     const add = (mask: Int32Array, row: number, at: number) => {
       for (let w = 0; w < words; w++) {
@@ -493,7 +586,6 @@ export class GateIndex {
     if (this.terminal[node]! < 0) {
       this.terminal[node] = this.groupLists.length;
       this.groupLists.push([]);
-      this.listPass = new Int32Array(this.groupLists.length);
     }
     this.groupLists[this.terminal[node]!]!.push(id);
   }
@@ -504,22 +596,24 @@ export class GateIndex {
    * another's).
    */
   get withinLines(): boolean {
-    this.substringGates();
     return ![...this.bySubstring.keys(), ...this.startSubstrings.keys()].some((sub) => sub.includes("\n"));
   }
 
-  private substringGates(): SubstringGates {
-    if (this.substrings) return this.substrings;
-    const single: SubstringGates = { singleAscii: new Int32Array(128).fill(-1), singleOther: new Map(), singleIds: [], automaton: undefined, lengths: [], ids: [], starts: new Uint8Array(0), startMasks: new Int32Array(0) };
+  private passTables(): PassTables {
+    if (this.tables) return this.tables;
+    // Token lists: the words' lists, then one per one-character gate.
+    const lists = [...this.groupLists];
+    const singleAscii = new Int32Array(128).fill(-1);
+    const singleOther = new Map<number, number>();
     // The automaton's substrings: gates of more than one character in the order registered, then start literals not among them.
     const index = new Map<string, number>();
     const ids: number[][] = [];
     for (const [sub, groups] of this.bySubstring) {
       if (sub.length === 1) {
         const c = sub.charCodeAt(0);
-        if (c < 128) single.singleAscii[c] = single.singleIds.length;
-        else single.singleOther.set(c, single.singleIds.length);
-        single.singleIds.push(groups);
+        if (c < 128) singleAscii[c] = lists.length;
+        else singleOther.set(c, lists.length);
+        lists.push(groups);
       } else if (sub.length > 1) {
         index.set(sub, ids.length);
         ids.push(groups);
@@ -539,15 +633,36 @@ export class GateIndex {
       for (const rule of rules) startMasks[k * words + (rule >> 5)]! |= 1 << (rule & 31);
     }
     const patterns = [...index.keys()];
-    this.substrings = {
-      ...single,
-      automaton: patterns.length > 0 ? new SubstringAutomaton(patterns) : undefined,
+    const automaton = new SubstringAutomaton(patterns);
+    const subset = (flags: Uint8Array) =>
+      lists.map((groups) => {
+        const flagged = groups.filter((id) => flags[id] === 1);
+        return flagged.length > 0 ? flagged : undefined;
+      });
+    const locatedOfList = subset(this.located);
+    const listsOfLocated: number[][] = [];
+    locatedOfList.forEach((located, list) => {
+      for (const id of located ?? []) (listsOfLocated[id] ??= []).push(list);
+    });
+    const next = stateTable(this.nodes * ALPHABET, this.nodes);
+    next.set(this.next.subarray(0, next.length));
+    this.tables = {
+      next,
+      asciiCodes: Int32Array.from({ length: 128 }, (_, c) => automaton.asciiColumn[c]! * 64 + LETTER[c]! + 1),
+      singleAscii,
+      singleOther,
+      automaton,
       lengths: patterns.map((p) => p.length),
       ids,
       starts,
       startMasks,
+      lists,
+      trackedOfList: subset(this.tracked),
+      locatedOfList,
+      listsOfLocated,
+      listPass: new Int32Array(lists.length),
     };
-    return this.substrings;
+    return this.tables;
   }
 
   /** How many gate groups there are (the length of GateState.groups). */
@@ -564,105 +679,69 @@ export class GateIndex {
 
   /**
    * One pass over lower-cased text: the gate groups it satisfies; where each rule with start words
-   * may start; and, with `withHits`, where each gate group is satisfied (start, end pairs).
+   * may start; and, with `withHits`, where each located gate group is satisfied.
    */
   analyze(lower: string, withHits: boolean): TextAnalysis {
+    const tables = this.passTables();
     this.seen.fill(0);
     if (++this.pass === 0x7fffffff) {
-      this.listPass.fill(0);
+      tables.listPass.fill(0);
       this.pass = 1;
     }
-    const pass = this.pass;
-    const listPass = this.listPass;
-    const found = new PassFindings(this.seen, this.tracked, this.located, withHits);
+    const found = new PassFindings(tables, this.seen, this.pass, this.tracked, this.located, withHits);
     const wordStarts: number[] = [];
     const startsAt = this.startMasks().any;
-    const trackedOfList = this.groupListSubsets(this.tracked, "tracked");
-    const locatedOfList = this.groupListSubsets(this.located, "located");
-    const substrings = this.substringGates();
-    const { singleAscii, singleOther, singleIds, automaton } = substrings;
+    const { asciiCodes, singleAscii, singleOther, automaton, lengths } = tables;
+    const { asciiNext, asciiColumns, firstOutput } = automaton;
     // Substring occurrences as start * count + index, marked after the words in text order (as a search would find them).
-    const count = substrings.lengths.length;
+    const count = lengths.length;
     const occurrences: number[] = [];
-    const next = this.next;
+    const next = tables.next;
     const terminal = this.terminal;
-    const groupLists = this.groupLists;
     let state = 0;
     let node = 0;
     /** The deepest trie node the current word reached (its prefixes are the words' start prefixes it has). */
     let deepest = 0;
     let length = 0;
     for (let i = 0; i <= lower.length; i++) {
-      let k = -1;
       if (i < lower.length) {
         const c = lower.charCodeAt(i);
-        if (automaton) {
-          state = automaton.step(state, c);
-          const out = automaton.output[state]!;
-          if (out >= 0) for (const s of automaton.outputs[out]!) occurrences.push((i + 1 - substrings.lengths[s]!) * count + s);
+        let letter = -1;
+        if (c < 128) {
+          const code = asciiCodes[c]!;
+          state = asciiNext[state * asciiColumns + (code >> 6)]!;
+          letter = (code & 63) - 1;
+          if (letter < 0 && singleAscii[c]! >= 0) found.see(singleAscii[c]!, i, i + 1);
+        } else {
+          state = automaton.stepOther(state, c);
+          const single = singleOther.get(c);
+          if (single !== undefined) found.see(single, i, i + 1);
         }
-        k = c < 128 ? LETTER[c]! : -1;
-        if (k < 0) {
-          const single = c < 128 ? singleAscii[c]! : (singleOther.get(c) ?? -1);
-          if (single >= 0) found.mark(singleIds[single]!, i, i + 1);
+        if (state >= firstOutput) for (const s of automaton.outputs[automaton.output[state]!]!) occurrences.push((i + 1 - lengths[s]!) * count + s);
+        if (letter >= 0) {
+          length++;
+          if (node < 0) continue;
+          node = next[node * ALPHABET + letter]!;
+          if (node >= 0) deepest = node;
+          continue;
         }
-      }
-      if (k >= 0) {
-        length++;
-        if (node < 0) continue;
-        node = next[node * ALPHABET + k]!;
-        if (node >= 0) deepest = node;
-        continue;
       }
       if (length === 0) continue;
       if (startsAt[deepest] === 1) wordStarts.push(i - length, deepest);
-      if (node > 0 && terminal[node]! >= 0) {
-        const list = terminal[node]!;
-        if (listPass[list] !== pass) {
-          listPass[list] = pass;
-          for (const id of groupLists[list]!) found.add(id);
-        }
-        const tracked = trackedOfList[list];
-        if (tracked) for (const id of tracked) found.track(id, i - length);
-        const located = found.hits && locatedOfList[list];
-        if (located) for (const id of located) found.hit(id, i - length, i);
-      }
+      if (node > 0 && terminal[node]! >= 0) found.see(terminal[node]!, i - length, i);
       node = 0;
       deepest = 0;
       length = 0;
     }
     const substringStarts: number[] = [];
-    if (occurrences.length > 0) {
-      if (occurrences.length > 1) occurrences.sort((a, b) => a - b);
-      for (const v of occurrences) {
-        const s = v % count;
-        const start = (v - s) / count;
-        if (substrings.ids[s]!.length > 0) found.mark(substrings.ids[s]!, start, start + substrings.lengths[s]!);
-        if (substrings.starts[s] === 1) substringStarts.push(start, s);
-      }
+    if (occurrences.length > 1) occurrences.sort((a, b) => a - b);
+    for (const v of occurrences) {
+      const s = v % count;
+      const start = (v - s) / count;
+      if (tables.ids[s]!.length > 0) found.mark(tables.ids[s]!, start, start + lengths[s]!);
+      if (tables.starts[s] === 1) substringStarts.push(start, s);
     }
-    const hits = found.hits;
-    // A group with both words and substrings got its substring hits last: keep every list in text order.
-    if (hits) hits.forEach((list, id) => {
-      if (list && !isSorted(list)) hits[id] = sortPairs(list);
-    });
-    return { present: found.present, wordStarts, substringStarts, hits, tracked: found.tracked };
-  }
-
-  private trackedOfListCache: Array<number[] | undefined> | undefined;
-  private locatedOfListCache: Array<number[] | undefined> | undefined;
-
-  /** Per word group list: its groups flagged in `flags` (tracked or located ones), or undefined when it has none. */
-  private groupListSubsets(flags: Uint8Array, kind: "tracked" | "located"): Array<number[] | undefined> {
-    const cached = kind === "tracked" ? this.trackedOfListCache : this.locatedOfListCache;
-    if (cached?.length === this.groupLists.length) return cached;
-    const out = this.groupLists.map((ids) => {
-      const subset = ids.filter((id) => flags[id] === 1);
-      return subset.length > 0 ? subset : undefined;
-    });
-    if (kind === "tracked") this.trackedOfListCache = out;
-    else this.locatedOfListCache = out;
-    return out;
+    return { present: found.present, wordStarts, substringStarts, hits: found.hits(), tracked: found.tracked };
   }
 }
 
@@ -689,14 +768,14 @@ export function restrictStarts(analysis: RuleStarts, stretches: readonly number[
     }
     return out;
   };
-  let hits: Array<number[] | undefined> | undefined;
-  if (withHits && analysis.hits) {
-    hits = [];
-    analysis.hits.forEach((list, id) => {
+  const parent = withHits ? analysis.hits : undefined;
+  const hits =
+    parent &&
+    new GroupHits((id) => {
+      const list = parent.of(id);
       const kept = list && keep(list, true);
-      if (kept && kept.length > 0) hits![id] = kept;
+      return kept && kept.length > 0 ? kept : undefined;
     });
-  }
   return { wordStarts: keep(analysis.wordStarts, false), substringStarts: keep(analysis.substringStarts, false), hits };
 }
 
@@ -706,8 +785,8 @@ export interface RuleStarts {
   wordStarts: number[];
   /** Start literals found anywhere: (offset, literal) pairs, in text order (see GateIndex.startLists). */
   substringStarts: number[];
-  /** Located gate group id (GateIndex.locate) -> where it is satisfied (start, end pairs, in text order); only when asked for. */
-  hits: ReadonlyArray<number[] | undefined> | undefined;
+  /** Where located gate groups (GateIndex.locate) are satisfied; only when asked for. */
+  hits: GroupHits | undefined;
 }
 
 /** What one pass over a text found. */

@@ -262,9 +262,9 @@ export function createScanner(options: ScannerOptions = {}): Scanner {
     if (!hits) return undefined;
     const spans: number[] = [];
     for (const groups of gate.alternatives) {
-      const lists: number[][] = [];
+      const lists: Array<readonly number[]> = [];
       for (const id of groups) {
-        const h = hits[id];
+        const h = hits.of(id);
         if (!h) break;
         lists.push(h);
       }
@@ -446,7 +446,7 @@ function searchedAroundGates(rule: CompiledRegexRule): boolean {
 }
 
 /** Whether a sorted list of (start, end) pairs has a start in [lo, hi). */
-function startsWithin(pairs: number[], lo: number, hi: number): boolean {
+function startsWithin(pairs: readonly number[], lo: number, hi: number): boolean {
   let a = 0;
   let b = pairs.length / 2;
   while (a < b) {
