@@ -106,14 +106,46 @@ function grow(a: Int32Array): Int32Array {
   return grown;
 }
 
-function isSorted(pairs: number[]): boolean {
-  for (let i = 2; i < pairs.length; i += 2) if (pairs[i]! < pairs[i - 2]!) return false;
-  return true;
+/**
+ * Sorts numbers in place by insertion: for substring occurrences, recorded where they end, each is
+ * out of place only among the few that end within one substring's length of it.
+ */
+function sortNearlySorted(values: number[]): void {
+  for (let i = 1; i < values.length; i++) {
+    const v = values[i]!;
+    let j = i - 1;
+    for (; j >= 0 && values[j]! > v; j--) values[j + 1] = values[j]!;
+    values[j + 1] = v;
+  }
 }
 
-function sortPairs(pairs: number[]): number[] {
-  const idx = Array.from({ length: pairs.length / 2 }, (_, k) => k).sort((a, b) => pairs[2 * a]! - pairs[2 * b]!);
-  return idx.flatMap((k) => [pairs[2 * k]!, pairs[2 * k + 1]!]);
+/** Lists of (start, end) pairs, each in order of start, merged into one (at equal starts, the earlier list's pair first); undefined for none. */
+function mergePairs(lists: number[][]): number[] | undefined {
+  while (lists.length > 1) {
+    const merged: number[][] = [];
+    for (let k = 0; k + 1 < lists.length; k += 2) merged.push(mergeTwo(lists[k]!, lists[k + 1]!));
+    if (lists.length % 2 === 1) merged.push(lists[lists.length - 1]!);
+    lists = merged;
+  }
+  return lists[0];
+}
+
+function mergeTwo(a: number[], b: number[]): number[] {
+  const out: number[] = [];
+  let i = 0;
+  let j = 0;
+  while (i < a.length && j < b.length) {
+    if (b[j]! < a[i]!) {
+      out.push(b[j]!, b[j + 1]!);
+      j += 2;
+    } else {
+      out.push(a[i]!, a[i + 1]!);
+      i += 2;
+    }
+  }
+  for (; i < a.length; i += 2) out.push(a[i]!, a[i + 1]!);
+  for (; j < b.length; j += 2) out.push(b[j]!, b[j + 1]!);
+  return out;
 }
 
 // Gate words are looked up in a trie over [a-z0-9] walked while the text is read, so no word is
@@ -286,8 +318,9 @@ class PassFindings {
     private readonly locatedIds: Uint8Array,
     withHits: boolean,
   ) {
-    this.listHits = withHits ? [] : undefined;
-    this.groupHits = withHits ? [] : undefined;
+    // Sized up front: an array written at scattered high indexes would be kept as a dictionary.
+    this.listHits = withHits ? new Array<number[] | undefined>(tables.lists.length) : undefined;
+    this.groupHits = withHits ? new Array<number[] | undefined>(locatedIds.length) : undefined;
   }
 
   /** A token of token list `list` at [start, end). */
@@ -320,10 +353,8 @@ class PassFindings {
       const parts: number[][] = [];
       for (const list of listsOfLocated[id] ?? []) if (listHits[list]) parts.push(listHits[list]);
       if (groupHits[id]) parts.push(groupHits[id]);
-      // Each part is in text order; two tokens never start at one place, and a token's hit goes before a substring's there.
-      if (parts.length <= 1) return parts[0];
-      const all = parts.flat();
-      return isSorted(all) ? all : sortPairs(all);
+      // Each part is in text order; a token's hit goes before a substring's at the same place.
+      return mergePairs(parts);
     });
   }
 
@@ -734,7 +765,7 @@ export class GateIndex {
       length = 0;
     }
     const substringStarts: number[] = [];
-    if (occurrences.length > 1) occurrences.sort((a, b) => a - b);
+    sortNearlySorted(occurrences);
     for (const v of occurrences) {
       const s = v % count;
       const start = (v - s) / count;
