@@ -119,8 +119,6 @@ export function createScanner(options: ScannerOptions = {}): Scanner {
   const definitionGroups = new Uint8Array(ruleSet.gates.groupCount);
   const openGates = new Uint8Array(ruleSet.gates.gateCount);
   const activeStarts = ruleSet.gates.startSet();
-  // In long text, rules whose literals stand in for a whole-text search are searched around their gate words instead.
-  const activeStartsInLongText = ruleSet.gates.startSet();
   // Every prose rule with starts, for decoded hidden text (which all prose rules read).
   const proseStarts = ruleSet.gates.startSet();
   for (const rule of proseRegexRules) if (rule.start) proseStarts[rule.start.id >> 5]! |= 1 << (rule.start.id & 31);
@@ -144,20 +142,20 @@ export function createScanner(options: ScannerOptions = {}): Scanner {
     return undefined;
   }
 
-  /** First match of a rule in a channel that stays inside one unit: in the whole text, or in long text only around the words its gate needs. */
+  /**
+   * First match of a rule in a channel that stays inside one unit: tried only where it can start, or
+   * in long text only near the words its gate needs (see gateWindows), at the literals it starts with.
+   */
   function matchChannel(rule: CompiledRegexRule, c: Channel, own: OwnNames): UnitMatch | undefined {
     const start = rule.start;
     if (start?.from === "words") {
       const starts = startsOf(c, start.id);
       if (starts) return matchAtStarts(rule, start.sticky, c, own, starts);
     }
-    if (searchedAroundGates(rule) && c.text.length >= LONG_TEXT) {
-      const spans = gateSpans(rule.gate!, c);
-      if (spans) return matchAround(rule, c, own, spans);
-    } else if (start?.from === "literals" && !wordStartsShifted(c)) {
-      const starts = startsOf(c, start.id);
-      if (starts) return matchAtStarts(rule, start.sticky, c, own, starts);
-    }
+    const windows = searchedAroundGates(rule) && c.text.length >= LONG_TEXT ? gateWindows(rule.gate!, c) : undefined;
+    const literals = start?.from === "literals" && !wordStartsShifted(c) ? startsOf(c, start.id) : null;
+    if (windows) return matchAround(rule, c, own, windows, literals);
+    if (literals) return matchAtStarts(rule, start!.sticky, c, own, literals);
     return matchIn(rule, c, own, c.text, 0, 0, c.text.length);
   }
 
@@ -204,7 +202,7 @@ export function createScanner(options: ScannerOptions = {}): Scanner {
   function startsOf(c: Channel, rule: number): number[] | null {
     const a = ruleStartsOf(c);
     if (!c.aligned) return null;
-    c.startLists ??= ruleSet.gates.startLists(a, c.text.length >= LONG_TEXT ? activeStartsInLongText : activeStarts);
+    c.startLists ??= ruleSet.gates.startLists(a, activeStarts);
     return c.startLists[rule] ?? [];
   }
 
@@ -232,32 +230,38 @@ export function createScanner(options: ScannerOptions = {}): Scanner {
     return undefined;
   }
 
-  /** Tries a rule (sticky) only where a word it can start with starts, in order, as a global search would. */
-  function matchAtStarts(rule: CompiledRegexRule, sticky: RegExp, c: Channel, own: OwnNames, candidates: number[]): UnitMatch | undefined {
+  /**
+   * Tries a rule (sticky) only at the candidates, in order, as a global search of `text` would: the
+   * first match inside one unit that starts in [ownFrom, ownTo) and ends by `ownTo`. `text` is the
+   * channel's text from `base` on (all of it unless given); candidates are offsets in it.
+   */
+  function matchAtStarts(rule: CompiledRegexRule, sticky: RegExp, c: Channel, own: OwnNames, candidates: readonly number[], text = c.text, base = 0, ownFrom = 0, ownTo = Infinity): UnitMatch | undefined {
     let searchedTo = 0;
     for (const at of candidates) {
       if (at < searchedTo) continue; // inside a match already rejected
       sticky.lastIndex = at;
-      const m = sticky.exec(c.text);
+      const m = sticky.exec(text);
       if (!m || m[0].length === 0) continue;
       searchedTo = at + m[0].length;
       if (rule.foreignToolOnly && !isForeignTool(toolNamed(m), own)) continue;
-      const i = unitAt(c.starts, at);
+      if (base + at < ownFrom || base + at >= ownTo || base + searchedTo > ownTo) continue;
+      const i = unitAt(c.starts, base + at);
       const unit = c.units[i]!;
-      const offset = c.starts[i]!;
+      const offset = c.starts[i]! - base;
       if (searchedTo > offset + unit.text.length) continue; // never across two fields
-      const from = widenToTool(m, c.text);
-      return { unit, start: from - offset, end: searchedTo - offset, text: c.text.slice(from, searchedTo) };
+      const from = widenToTool(m, text);
+      return { unit, start: from - offset, end: searchedTo - offset, text: text.slice(from, searchedTo) };
     }
     return undefined;
   }
 
   /**
    * In long text, a match holds a word of every group of one of its gate's alternatives, so it lies
-   * within REACH of that alternative's rarest group's hits: those are the only places to search.
+   * within REACH of that alternative's rarest group's hits (where every other group has a hit within
+   * REACH too): the stretches [from, to) around them, merged, are the only places to search.
    * Undefined when the text's words cannot be lined up with it.
    */
-  function gateSpans(gate: Gate, c: Channel): number[] | undefined {
+  function gateWindows(gate: Gate, c: Channel): number[] | undefined {
     const hits = ruleStartsOf(c).hits;
     if (!hits) return undefined;
     const spans: number[] = [];
@@ -274,23 +278,32 @@ export function createScanner(options: ScannerOptions = {}): Scanner {
       for (let i = 0; i < rarest.length; i += 2) {
         const lo = rarest[i]! - REACH;
         const hi = rarest[i + 1]! + REACH;
-        if (lists.every((l) => l === rarest || startsWithin(l, lo, hi))) spans.push(rarest[i]!, rarest[i + 1]!);
+        if (lists.every((l) => l === rarest || startsWithin(l, lo, hi))) spans.push(lo, hi);
       }
     }
-    return spans;
+    const order = Array.from({ length: spans.length / 2 }, (_, k) => k).sort((a, b) => spans[2 * a]! - spans[2 * b]!);
+    const windows: number[] = [];
+    for (let k = 0; k < order.length; ) {
+      const from = Math.max(0, spans[2 * order[k]!]!);
+      let to = spans[2 * order[k]! + 1]!;
+      for (k++; k < order.length && spans[2 * order[k]!]! <= to; k++) to = Math.max(to, spans[2 * order[k]! + 1]!);
+      windows.push(from, Math.min(c.text.length, to));
+    }
+    return windows;
   }
 
-  /** Runs a rule only within REACH of the given hits (start, end pairs; merged), each stretch read with CONTEXT more text on both sides. */
-  function matchAround(rule: CompiledRegexRule, c: Channel, own: OwnNames, hits: number[]): UnitMatch | undefined {
-    if (hits.length === 0) return undefined;
-    const order = Array.from({ length: hits.length / 2 }, (_, k) => k).sort((a, b) => hits[2 * a]! - hits[2 * b]!);
-    for (let k = 0; k < order.length; ) {
-      const from = Math.max(0, hits[2 * order[k]!]! - REACH);
-      let to = hits[2 * order[k]! + 1]! + REACH;
-      for (k++; k < order.length && hits[2 * order[k]!]! - REACH <= to; k++) to = Math.max(to, hits[2 * order[k]! + 1]! + REACH);
-      to = Math.min(c.text.length, to);
+  /**
+   * Runs a rule only in the windows (see gateWindows), each read with CONTEXT more text on both
+   * sides; at the literals it starts with, when known (the window's first character too: `\b`
+   * holds there in the slice whatever comes before it).
+   */
+  function matchAround(rule: CompiledRegexRule, c: Channel, own: OwnNames, windows: readonly number[], literals: readonly number[] | null): UnitMatch | undefined {
+    for (let w = 0; w < windows.length; w += 2) {
+      const from = windows[w]!;
+      const to = windows[w + 1]!;
       const sliceFrom = Math.max(0, from - CONTEXT);
-      const m = matchIn(rule, c, own, c.text.slice(sliceFrom, Math.min(c.text.length, to + CONTEXT)), sliceFrom, from, to, to);
+      const text = c.text.slice(sliceFrom, Math.min(c.text.length, to + CONTEXT));
+      const m = literals ? matchAtStarts(rule, rule.start!.sticky, c, own, startsInSlice(literals, sliceFrom, text.length), text, sliceFrom, from, to) : matchIn(rule, c, own, text, sliceFrom, from, to, to);
       if (m) return m;
     }
     return undefined;
@@ -363,13 +376,7 @@ export function createScanner(options: ScannerOptions = {}): Scanner {
 
     const active = regexRules.filter(passes);
     activeStarts.fill(0);
-    activeStartsInLongText.fill(0);
-    for (const rule of active) {
-      if (!rule.start) continue;
-      const bit = 1 << (rule.start.id & 31);
-      activeStarts[rule.start.id >> 5]! |= bit;
-      if (rule.start.from === "words" || !searchedAroundGates(rule)) activeStartsInLongText[rule.start.id >> 5]! |= bit;
-    }
+    for (const rule of active) if (rule.start) activeStarts[rule.start.id >> 5]! |= 1 << (rule.start.id & 31);
     for (const rule of active) {
       for (const name of ruleChannels.get(rule)!) {
         const c = channel(name);
@@ -443,6 +450,20 @@ function wordStartsShiftedIn(text: string): boolean {
 /** Whether long text is searched only around the rule's gate words (see gateSpans). */
 function searchedAroundGates(rule: CompiledRegexRule): boolean {
   return rule.windowed && rule.gate !== undefined;
+}
+
+/** The offsets (increasing) in a slice of `length` characters from `from`, moved to it, with the slice's start. */
+function startsInSlice(offsets: readonly number[], from: number, length: number): number[] {
+  const out = [0];
+  let a = 0;
+  let b = offsets.length;
+  while (a < b) {
+    const mid = (a + b) >> 1;
+    if (offsets[mid]! <= from) a = mid + 1;
+    else b = mid;
+  }
+  for (let i = a; i < offsets.length && offsets[i]! < from + length; i++) out.push(offsets[i]! - from);
+  return out;
 }
 
 /** Whether a sorted list of (start, end) pairs has a start in [lo, hi). */
