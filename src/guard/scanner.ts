@@ -56,6 +56,7 @@ type ChannelName = "prose" | "proseArgs" | "key" | "keyArgs" | "name";
 
 /** Units of one role joined by a blank line (rules never match across one), with each unit's offset. */
 interface Channel {
+  name: ChannelName;
   text: string;
   starts: number[];
   units: TextUnit[];
@@ -119,6 +120,17 @@ export function createScanner(options: ScannerOptions = {}): Scanner {
   const definitionGroups = new Uint8Array(ruleSet.gates.groupCount);
   const openGates = new Uint8Array(ruleSet.gates.gateCount);
   const activeStarts = ruleSet.gates.startSet();
+  // By channel, the start ids of the rules that look for their starts in it: a channel's start lists
+  // are made for the active ones among those only.
+  const startsReading = new Map<ChannelName, Int32Array>();
+  for (const rule of regexRules) {
+    if (!rule.start || rule.path) continue;
+    for (const name of ruleChannels.get(rule)!) {
+      if (!startsReading.has(name)) startsReading.set(name, ruleSet.gates.startSet());
+      startsReading.get(name)![rule.start.id >> 5]! |= 1 << (rule.start.id & 31);
+    }
+  }
+  const channelStarts = ruleSet.gates.startSet();
   // Every prose rule with starts, for decoded hidden text (which all prose rules read).
   const proseStarts = ruleSet.gates.startSet();
   for (const rule of proseRegexRules) if (rule.start) proseStarts[rule.start.id >> 5]! |= 1 << (rule.start.id & 31);
@@ -202,7 +214,11 @@ export function createScanner(options: ScannerOptions = {}): Scanner {
   function startsOf(c: Channel, rule: number): number[] | null {
     const a = ruleStartsOf(c);
     if (!c.aligned) return null;
-    c.startLists ??= ruleSet.gates.startLists(a, activeStarts);
+    if (!c.startLists) {
+      const reading = startsReading.get(c.name);
+      for (let w = 0; w < channelStarts.length; w++) channelStarts[w] = reading ? activeStarts[w]! & reading[w]! : 0;
+      c.startLists = ruleSet.gates.startLists(a, channelStarts);
+    }
     return c.startLists[rule] ?? [];
   }
 
@@ -353,8 +369,8 @@ export function createScanner(options: ScannerOptions = {}): Scanner {
     const channel = (name: ChannelName): Channel => {
       let c = channels.get(name);
       if (!c) {
-        if (name === "proseArgs" || name === "keyArgs") c = argumentsChannel(channel(name === "proseArgs" ? "prose" : "key"));
-        else c = buildChannel(units.filter((u) => u.role === name), name === "prose");
+        if (name === "proseArgs" || name === "keyArgs") c = argumentsChannel(name, channel(name === "proseArgs" ? "prose" : "key"));
+        else c = buildChannel(name, units.filter((u) => u.role === name));
         channels.set(name, c);
       }
       return c;
@@ -508,7 +524,8 @@ function channelsFor(rule: CompiledRegexRule): ChannelName[] {
   return out;
 }
 
-function buildChannel(units: TextUnit[], prose: boolean): Channel {
+function buildChannel(name: ChannelName, units: TextUnit[]): Channel {
+  const prose = name === "prose";
   const starts: number[] = [];
   const parts: string[] = [];
   let at = 0;
@@ -518,11 +535,11 @@ function buildChannel(units: TextUnit[], prose: boolean): Channel {
     parts.push(prose ? u.text : u.text.replace(/[_-]/g, " "));
     at += u.text.length + SEPARATOR.length;
   }
-  return { text: parts.join(SEPARATOR), starts, units };
+  return { name, text: parts.join(SEPARATOR), starts, units };
 }
 
 /** The fields of a channel that shape arguments, as a channel of their own (joined the same way). */
-function argumentsChannel(all: Channel): Channel {
+function argumentsChannel(name: ChannelName, all: Channel): Channel {
   const starts: number[] = [];
   const units: TextUnit[] = [];
   const stretches: number[] = [];
@@ -537,7 +554,7 @@ function argumentsChannel(all: Channel): Channel {
     parts.push(all.text.slice(from, from + u.text.length));
     at += u.text.length + SEPARATOR.length;
   });
-  return { text: parts.join(SEPARATOR), starts, units, parent: { channel: all, stretches } };
+  return { name, text: parts.join(SEPARATOR), starts, units, parent: { channel: all, stretches } };
 }
 
 function unitAt(starts: number[], offset: number): number {
