@@ -109,10 +109,12 @@ export function createScanner(options: ScannerOptions = {}): Scanner {
   const detectorRules = rules.filter((r): r is CompiledDetectorRule => r.kind !== "regex");
   const proseRegexRules = regexRules.filter((r) => r.roles.has("prose"));
   const ruleChannels = new Map(regexRules.map((r) => [r, channelsFor(r)]));
-  // Detectors that apply to a unit, by its role and whether it shapes arguments (see detectorSlot).
+  // Detectors that apply to a unit, by its role and whether it shapes arguments (see detectorSlot);
+  // and those of them that need no unusual character (most text has none: the others are skipped).
   const detectorsFor = (["name", "key", "prose"] as const).flatMap((role) =>
     [false, true].map((inArguments) => detectorRules.filter((r) => r.roles.has(role) && (!r.argumentsOnly || inArguments))),
   );
+  const plainDetectorsFor = detectorsFor.map((rules) => rules.filter((r) => r.needs === 0));
   const detectorCtx: DetectorContext = { confusables: ruleSet.confusables };
   const signals = ignored.has(SCORE_RULE_ID) ? undefined : ruleSet.signals;
   // For the definition being scanned (one at a time; cleared for each): the gate groups its text has,
@@ -404,7 +406,7 @@ export function createScanner(options: ScannerOptions = {}): Scanner {
 
     for (const unit of units) {
       const classes = charClasses(unit.text);
-      for (const rule of detectorsFor[detectorSlot(unit)]!) {
+      for (const rule of (classes === 0 ? plainDetectorsFor : detectorsFor)[detectorSlot(unit)]!) {
         if ((rule.needs & classes) !== rule.needs) continue;
         if (!passes(rule)) continue;
         for (const hit of rule.detect(unit.text, rule.params, detectorCtx)) {
@@ -531,11 +533,12 @@ function buildChannel(name: ChannelName, units: TextUnit[]): Channel {
   let at = 0;
   for (const u of units) {
     starts.push(at);
-    // Identifiers are matched as words: `content_from_reading_ssh_id_rsa` -> `content from reading ssh id rsa` (same length).
-    parts.push(prose ? u.text : u.text.replace(/[_-]/g, " "));
+    parts.push(u.text);
     at += u.text.length + SEPARATOR.length;
   }
-  return { name, text: parts.join(SEPARATOR), starts, units };
+  const text = parts.join(SEPARATOR);
+  // Identifiers are matched as words: `content_from_reading_ssh_id_rsa` -> `content from reading ssh id rsa` (same length).
+  return { name, text: prose ? text : text.replace(/[_-]/g, " "), starts, units };
 }
 
 /** The fields of a channel that shape arguments, as a channel of their own (joined the same way). */
