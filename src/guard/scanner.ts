@@ -108,6 +108,8 @@ export function createScanner(options: ScannerOptions = {}): Scanner {
   tierUp(regexRules.flatMap((r) => (r.start ? [r.regex, r.start.sticky] : [r.regex])));
   const detectorRules = rules.filter((r): r is CompiledDetectorRule => r.kind !== "regex");
   const proseRegexRules = regexRules.filter((r) => r.roles.has("prose"));
+  // What a prose rule's finding in hidden text is reported under (see report).
+  const hiddenKeys = proseRegexRules.map((r) => `${r.id}:hidden`);
   const ruleChannels = new Map(regexRules.map((r) => [r, channelsFor(r)]));
   // Detectors that apply to a unit, by its role and whether it shapes arguments (see detectorSlot);
   // and those of them that need no unusual character (most text has none: the others are skipped).
@@ -359,11 +361,17 @@ export function createScanner(options: ScannerOptions = {}): Scanner {
     const units = collectText(ref, definition);
     if (units.length === 0) return [];
     const out: Finding[] = [];
-    const reported = new Set<string>();
+    // By unit path, what was reported there (a rule's id, or its id and ":hidden" for what it found in hidden text).
+    const reported = new Map<string, Set<string>>();
+    const reportedAt = (path: string): Set<string> => {
+      let keys = reported.get(path);
+      if (!keys) reported.set(path, (keys = new Set()));
+      return keys;
+    };
     const report = (rule: CompiledRule, unit: TextUnit, start: number, end: number, excerpt: string, detail: string, key = rule.id, severity = rule.severity) => {
-      const k = `${key}\u0000${unit.path}`;
-      if (reported.has(k)) return;
-      reported.add(k);
+      const keys = reportedAt(unit.path);
+      if (keys.has(key)) return;
+      keys.add(key);
       out.push({ ...finding(ref, rule, unit.path, start, end, excerpt, detail), severity });
     };
 
@@ -414,12 +422,14 @@ export function createScanner(options: ScannerOptions = {}): Scanner {
           // What was hidden or encoded is text the model reads: the language rules judge it too.
           if (!hit.decoded) continue;
           const starts = decodedTextStarts(hit.decoded);
-          for (const inner of proseRegexRules) {
+          const reportedHere = reportedAt(unit.path);
+          for (let k = 0; k < proseRegexRules.length; k++) {
+            const inner = proseRegexRules[k]!;
             // A rule limited to other fields rejects every match here; one already reported here would be dropped.
-            if ((inner.path && !inner.path.test(unit.path)) || reported.has(`${inner.id}:hidden\u0000${unit.path}`)) continue;
+            if ((inner.path && !inner.path.test(unit.path)) || reportedHere.has(hiddenKeys[k]!)) continue;
             const m = starts && inner.start ? firstMatchAt(inner, inner.start.sticky, hit.decoded, own, starts[inner.start.id] ?? []) : firstMatch(inner, hit.decoded, own, () => true);
             // Hidden, a mention (of a key file, say) is no longer idle: at least medium.
-            if (m) report(inner, unit, hit.start, hit.end, m[0], `in hidden text "${visible(m[0], EXCERPT_CHARS)}"`, `${inner.id}:hidden`, severityAtLeast(inner.severity, "medium") ? inner.severity : "medium");
+            if (m) report(inner, unit, hit.start, hit.end, m[0], `in hidden text "${visible(m[0], EXCERPT_CHARS)}"`, hiddenKeys[k], severityAtLeast(inner.severity, "medium") ? inner.severity : "medium");
           }
         }
       }
