@@ -60,8 +60,10 @@ function leadingPrefixes(source: string): string[] | undefined {
   }
   const word = /^[A-Za-z0-9]+/.exec(source)?.[0];
   if (!word) return undefined;
-  // "colou?r": the quantified last letter may be absent.
-  const prefix = "?*{".includes(source[word.length] ?? "") ? word.slice(0, -1) : word;
+  // "colou?r": the quantified last letter may be absent. (A word that ends the alternative is whole:
+  // `"?*{".includes("")` would be true, and cut "if" to "i" and "tool" to "too".)
+  const after = source[word.length];
+  const prefix = after !== undefined && "?*{".includes(after) ? word.slice(0, -1) : word;
   return prefix ? [prefix.toLowerCase()] : undefined;
 }
 
