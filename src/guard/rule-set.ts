@@ -6,7 +6,7 @@ import { z } from "zod";
 import { SapperError } from "../errors.js";
 import type { TextRole } from "./definition-text.js";
 import { SEVERITIES, type Severity } from "./severity.js";
-import { literalStarts, startPrefixes } from "./start-words.js";
+import { literalStarts, startPrefixes, startsAtLines } from "./start-words.js";
 import { DETECTOR_NEEDS, DETECTORS, type Detector, type DetectorKind, type DetectorParams } from "./text-detectors.js";
 import { compileSignals, type CompiledSignal } from "./weak-signals.js";
 
@@ -840,10 +840,12 @@ export interface CompiledRegexRule extends CompiledRuleBase {
    * Where matches can start, found by the gate index's pass (see start-words.ts): the rule's start
    * id and the same pattern, sticky. From "words": every match starts at a word with one of the
    * rule's prefixes, so the rule runs only there, in any text. From "literals": the literals were
-   * read from the whole pattern; they stand in for a search of the whole text, never for the
-   * search around gate words in long text.
+   * read from the whole pattern; they stand in for a search of the whole text, or of a stretch of
+   * it (where the stretch begins is tried too).
    */
   start: { id: number; sticky: RegExp; from: "words" | "literals" } | undefined;
+  /** The pattern, sticky, when every match starts where a line does (see startsAtLines): the rule is tried only there. */
+  lineStarts: RegExp | undefined;
 }
 
 export interface CompiledDetectorRule extends CompiledRuleBase {
@@ -885,13 +887,13 @@ function expandMacros(pattern: string, macros: Record<string, string>, ruleId: s
 export function compileRuleSet(file: RuleFile): RuleSet {
   const seen = new Set<string>();
   const gates = new GateIndex();
+  const sticky = (regex: RegExp) => new RegExp(regex.source, `${regex.flags.replace("g", "")}y`);
   const startOf = (regex: RegExp): CompiledRegexRule["start"] => {
-    const sticky = () => new RegExp(regex.source, `${regex.flags.replace("g", "")}y`);
     const prefixes = startPrefixes(regex.source);
-    if (prefixes) return { id: gates.addStarts(prefixes), sticky: sticky(), from: "words" };
+    if (prefixes) return { id: gates.addStarts(prefixes), sticky: sticky(regex), from: "words" };
     // Literals are read for patterns without the u flag only (it changes escapes and case folding).
     const literals = regex.flags.includes("u") ? undefined : literalStarts(regex.source);
-    return literals ? { id: gates.addStarts(literals.words, literals.substrings), sticky: sticky(), from: "literals" } : undefined;
+    return literals ? { id: gates.addStarts(literals.words, literals.substrings), sticky: sticky(regex), from: "literals" } : undefined;
   };
   const rules = file.rules.map((r): CompiledRule => {
     if (seen.has(r.id)) throw new SapperError("SAPPER_RULES_INVALID", `rule id ${r.id} is used twice`);
@@ -918,7 +920,9 @@ export function compileRuleSet(file: RuleFile): RuleSet {
       const windowed = !/\[\\s\\S\]|(?<!\\)\.[*+]/.test(regex.source);
       // Long text is searched around the words a windowed rule's gate needs: the pass records where they are.
       if (windowed && base.gate) gates.locate(base.gate);
-      return { ...base, kind: "regex", regex, foreignToolOnly: r.condition === "foreign-tool", path, windowed, start: startOf(regex) };
+      const start = startOf(regex);
+      const lineStarts = !start && startsAtLines(regex.source, regex.flags) ? sticky(regex) : undefined;
+      return { ...base, kind: "regex", regex, foreignToolOnly: r.condition === "foreign-tool", path, windowed, start, lineStarts };
     }
     return { ...base, kind: r.kind, detect: DETECTORS[r.kind], params: r.params, needs: DETECTOR_NEEDS[r.kind] };
   });

@@ -70,6 +70,8 @@ interface Channel {
   aligned?: boolean;
   /** By rule start id, where the rules that passed their gates may start (aligned text only); made on first use. */
   startLists?: Array<number[] | undefined>;
+  /** Where lines start (see lineStartsOf); made on first use. */
+  lineStarts?: number[];
   /** Whether the text has a Kelvin sign (see wordStartsShifted); read on first use. */
   kelvin?: boolean;
 }
@@ -169,9 +171,11 @@ export function createScanner(options: ScannerOptions = {}): Scanner {
       if (starts) return matchAtStarts(rule, start.sticky, c, own, starts);
     }
     const windows = searchedAroundGates(rule) && c.text.length >= LONG_TEXT ? gateWindows(rule.gate!, c) : undefined;
-    const literals = start?.from === "literals" && !wordStartsShifted(c) ? startsOf(c, start.id) : null;
-    if (windows) return matchAround(rule, c, own, windows, literals);
-    if (literals) return matchAtStarts(rule, start!.sticky, c, own, literals);
+    // Where it can start, when known: at its literals, or where a line starts.
+    const sticky = start?.sticky ?? rule.lineStarts;
+    const starts = start?.from === "literals" && !wordStartsShifted(c) ? startsOf(c, start.id) : rule.lineStarts ? lineStartsOf(c) : null;
+    if (windows) return matchAround(rule, c, own, windows, starts && { sticky: sticky!, starts });
+    if (starts) return matchAtStarts(rule, sticky!, c, own, starts);
     return matchIn(rule, c, own, c.text, 0, 0, c.text.length);
   }
 
@@ -213,6 +217,18 @@ export function createScanner(options: ScannerOptions = {}): Scanner {
   function wordStartsShifted(c: Channel): boolean {
     c.kelvin ??= wordStartsShiftedIn(c.text);
     return c.kelvin;
+  }
+
+  /** Where lines start in a channel's text (after every line terminator `^` knows, and at 0). */
+  function lineStartsOf(c: Channel): number[] {
+    if (!c.lineStarts) {
+      c.lineStarts = [0];
+      for (let i = 0; i < c.text.length; i++) {
+        const ch = c.text.charCodeAt(i);
+        if (ch === 10 || ch === 13 || ch === 0x2028 || ch === 0x2029) c.lineStarts.push(i + 1);
+      }
+    }
+    return c.lineStarts;
   }
 
   function startsOf(c: Channel, rule: number): number[] | null {
@@ -314,16 +330,16 @@ export function createScanner(options: ScannerOptions = {}): Scanner {
 
   /**
    * Runs a rule only in the windows (see gateWindows), each read with CONTEXT more text on both
-   * sides; at the literals it starts with, when known (the window's first character too: `\b`
-   * holds there in the slice whatever comes before it).
+   * sides; only where it can start, when known (the window's first character too: `\b` and `^`
+   * hold there in the slice whatever comes before it).
    */
-  function matchAround(rule: CompiledRegexRule, c: Channel, own: OwnNames, windows: readonly number[], literals: readonly number[] | null): UnitMatch | undefined {
+  function matchAround(rule: CompiledRegexRule, c: Channel, own: OwnNames, windows: readonly number[], at: { sticky: RegExp; starts: readonly number[] } | null): UnitMatch | undefined {
     for (let w = 0; w < windows.length; w += 2) {
       const from = windows[w]!;
       const to = windows[w + 1]!;
       const sliceFrom = Math.max(0, from - CONTEXT);
       const text = c.text.slice(sliceFrom, Math.min(c.text.length, to + CONTEXT));
-      const m = literals ? matchAtStarts(rule, rule.start!.sticky, c, own, startsInSlice(literals, sliceFrom, text.length), text, sliceFrom, from, to) : matchIn(rule, c, own, text, sliceFrom, from, to, to);
+      const m = at ? matchAtStarts(rule, at.sticky, c, own, startsInSlice(at.starts, sliceFrom, text.length), text, sliceFrom, from, to) : matchIn(rule, c, own, text, sliceFrom, from, to, to);
       if (m) return m;
     }
     return undefined;
@@ -425,9 +441,11 @@ export function createScanner(options: ScannerOptions = {}): Scanner {
           const reportedHere = reportedAt(unit.path);
           for (let k = 0; k < proseRegexRules.length; k++) {
             const inner = proseRegexRules[k]!;
-            // A rule limited to other fields rejects every match here; one already reported here would be dropped.
-            if ((inner.path && !inner.path.test(unit.path)) || reportedHere.has(hiddenKeys[k]!)) continue;
-            const m = starts && inner.start ? firstMatchAt(inner, inner.start.sticky, hit.decoded, own, starts[inner.start.id] ?? []) : firstMatch(inner, hit.decoded, own, () => true);
+            const candidates = starts && inner.start ? starts[inner.start.id] : undefined;
+            // A rule that can start nowhere here finds nothing; a rule limited to other fields rejects
+            // every match here; one already reported here would be dropped.
+            if ((starts && inner.start && !candidates) || (inner.path && !inner.path.test(unit.path)) || reportedHere.has(hiddenKeys[k]!)) continue;
+            const m = candidates ? firstMatchAt(inner, inner.start!.sticky, hit.decoded, own, candidates) : firstMatch(inner, hit.decoded, own, () => true);
             // Hidden, a mention (of a key file, say) is no longer idle: at least medium.
             if (m) report(inner, unit, hit.start, hit.end, m[0], `in hidden text "${visible(m[0], EXCERPT_CHARS)}"`, hiddenKeys[k], severityAtLeast(inner.severity, "medium") ? inner.severity : "medium");
           }

@@ -82,6 +82,11 @@ export function startPrefixes(source: string): string[] | undefined {
   return [...out];
 }
 
+/** Whether every match of a pattern starts where a line does: it is multiline and each of its alternatives begins with `^`. */
+export function startsAtLines(source: string, flags: string): boolean {
+  return flags.includes("m") && alternatives(source).every((alt) => alt.startsWith("^"));
+}
+
 /**
  * Literals every match of a pattern starts with: `words` at a word start (the pattern has `\b`
  * there), `substrings` anywhere. Lower case and ASCII (a literal stops before any other character),

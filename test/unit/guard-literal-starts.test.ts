@@ -1,15 +1,32 @@
 // Rules run only where a match can start: at a word with one of their start words
 // (start-words.ts startPrefixes) or, in text the scanner would otherwise search whole, where one of
-// the literals read from their pattern occurs (literalStarts). That is sound only if every match
-// starts there: checked here on patterns and on the rule file.
+// the literals read from their pattern occurs (literalStarts), or where a line starts
+// (startsAtLines). That is sound only if every match starts there: checked here on patterns and on
+// the rule file.
 import { readdirSync, readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { collectText, listDefinitions } from "../../src/guard/definition-text.js";
 import { loadRuleSet } from "../../src/guard/rule-set.js";
-import { literalStarts, startPrefixes } from "../../src/guard/start-words.js";
+import { literalStarts, startPrefixes, startsAtLines } from "../../src/guard/start-words.js";
 import type { UpstreamDefinitions } from "../../src/guard/tool-guard.js";
 
 const sorted = (starts: ReturnType<typeof literalStarts>) => starts && { words: [...starts.words].sort(), substrings: [...starts.substrings].sort() };
+
+describe("start words", () => {
+  it("are the words each alternative begins with, whole unless a quantifier follows their last letter", () => {
+    expect(startPrefixes(String.raw`\b(?:when|if|tool)\b\s+x`)).toEqual(["when", "if", "tool"]);
+    expect(startPrefixes(String.raw`\bcolou?r|\bas`)).toEqual(["colo", "as"]);
+    expect(startPrefixes(String.raw`\bfoo|bar`)).toBeUndefined();
+  });
+});
+
+describe("line starts", () => {
+  it("hold for a multiline pattern whose every alternative begins with ^", () => {
+    expect(startsAtLines(String.raw`^foo$|^[ \t]*bar`, "gim")).toBe(true);
+    expect(startsAtLines(String.raw`^foo$|bar`, "gim")).toBe(false);
+    expect(startsAtLines(String.raw`^foo$`, "gi")).toBe(false);
+  });
+});
 
 describe("literal starts", () => {
   it("reads words after \\b and literals anywhere, through optional parts and groups", () => {
@@ -72,6 +89,30 @@ describe("literal starts", () => {
       }
     }
     expect(checked).toBeGreaterThan(100);
+    expect(missed).toEqual([]);
+  });
+
+  it("hold for the rule file's line-start rules: every place one matches in the fixtures starts a line", () => {
+    const rules = loadRuleSet().rules.filter((r) => r.kind === "regex" && startsAtLines(r.regex.source, r.regex.flags));
+    expect(rules.length).toBeGreaterThan(0);
+    const root = new URL("../fixtures/poisoning/", import.meta.url);
+    const missed: string[] = [];
+    for (const dir of ["benign/", "poisoned/"]) {
+      for (const file of readdirSync(new URL(dir, root))) {
+        const d = JSON.parse(readFileSync(new URL(dir + file, root), "utf8")) as UpstreamDefinitions & { cases?: Array<{ tool?: unknown }> };
+        const defs: UpstreamDefinitions[] = d.cases ? d.cases.map((c) => ({ tools: c.tool ? [c.tool as never] : [], prompts: [], resourceTemplates: [] })) : [d];
+        // Keys joined as the scanner joins them, so that lines of several fields are read together.
+        const text = defs.flatMap((def) => listDefinitions(def).flatMap((e) => collectText(e.ref, e.definition).map((u) => u.text.replace(/[_-]/g, " ")))).join("\n\n");
+        for (const rule of rules) {
+          if (rule.kind !== "regex") continue;
+          rule.regex.lastIndex = 0;
+          for (let m = rule.regex.exec(text); m !== null; m = rule.regex.exec(text)) {
+            if (m[0].length === 0) rule.regex.lastIndex++;
+            if (m.index > 0 && !"\n\r\u2028\u2029".includes(text[m.index - 1]!)) missed.push(`${rule.id}: "${m[0].slice(0, 60)}"`);
+          }
+        }
+      }
+    }
     expect(missed).toEqual([]);
   });
 });
