@@ -232,7 +232,8 @@ class SubstringAutomaton {
     }
     // Renumbered: the start (no substring is empty) and the other states without output first.
     const states = [...found.keys()];
-    const order = [...states.filter((state) => found[state]!.length === 0), ...states.filter((state) => found[state]!.length > 0)];
+    const plain = states.filter((state) => found[state]!.length === 0);
+    const order = [...plain, ...states.filter((state) => found[state]!.length > 0)];
     const number = new Int32Array(order.length);
     order.forEach((state, i) => (number[state] = i));
     const renumber = (table: Int32Array, columns: number): StateTable => {
@@ -244,7 +245,7 @@ class SubstringAutomaton {
     };
     this.asciiNext = renumber(asciiNext, asciiColumns);
     this.otherNext = renumber(otherNext, this.otherColumn.size);
-    this.firstOutput = order.length - states.filter((state) => found[state]!.length > 0).length;
+    this.firstOutput = plain.length;
     this.output = new Int32Array(order.length).fill(-1);
     order.forEach((state, i) => {
       if (found[state]!.length === 0) return;

@@ -161,8 +161,9 @@ export function createScanner(options: ScannerOptions = {}): Scanner {
   }
 
   /**
-   * First match of a rule in a channel that stays inside one unit: tried only where it can start, or
-   * in long text only near the words its gate needs (see gateWindows), at the literals it starts with.
+   * First match of a rule in a channel that stays inside one unit. A rule with start words is tried
+   * only at them; any other only where it can start when that is known (at its literals, or where a
+   * line starts), and in long text, if windowed, only near the words its gate needs (see gateWindows).
    */
   function matchChannel(rule: CompiledRegexRule, c: Channel, own: OwnNames): UnitMatch | undefined {
     const start = rule.start;
