@@ -397,7 +397,7 @@ export function createScanner(options: ScannerOptions = {}): Scanner {
       let c = channels.get(name);
       if (!c) {
         if (name === "proseArgs" || name === "keyArgs") c = argumentsChannel(name, channel(name === "proseArgs" ? "prose" : "key"));
-        else c = buildChannel(name, units.filter((u) => u.role === name));
+        else c = buildChannel(name, units);
         channels.set(name, c);
       }
       return c;
@@ -417,10 +417,10 @@ export function createScanner(options: ScannerOptions = {}): Scanner {
     ruleSet.gates.openGates(found, openGates);
     const passes = (rule: CompiledRule) => !rule.gate || openGates[rule.gate.index] === 1;
 
-    const active = regexRules.filter(passes);
     activeStarts.fill(0);
-    for (const rule of active) if (rule.start) activeStarts[rule.start.id >> 5]! |= 1 << (rule.start.id & 31);
-    for (const rule of active) {
+    for (const rule of regexRules) if (rule.start && passes(rule)) activeStarts[rule.start.id >> 5]! |= 1 << (rule.start.id & 31);
+    for (const rule of regexRules) {
+      if (!passes(rule)) continue;
       for (const name of ruleChannels.get(rule)!) {
         const c = channel(name);
         if (c.units.length === 0) continue;
@@ -555,12 +555,16 @@ function channelsFor(rule: CompiledRegexRule): ChannelName[] {
   return out;
 }
 
-function buildChannel(name: ChannelName, units: TextUnit[]): Channel {
+/** The channel of a role's units (`name` is that role), from a definition's units. */
+function buildChannel(name: "prose" | "key" | "name", all: TextUnit[]): Channel {
   const prose = name === "prose";
+  const units: TextUnit[] = [];
   const starts: number[] = [];
   const parts: string[] = [];
   let at = 0;
-  for (const u of units) {
+  for (const u of all) {
+    if (u.role !== name) continue;
+    units.push(u);
     starts.push(at);
     parts.push(u.text);
     at += u.text.length + SEPARATOR.length;
