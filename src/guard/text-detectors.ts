@@ -21,20 +21,27 @@ export type Detector = (text: string, params: DetectorParams, ctx: DetectorConte
 
 const MAX_SHOWN = 160;
 
-/** Makes invisible and control characters visible (`\u{200B}`, `\e`), and shortens long text. */
+/**
+ * Makes invisible and control characters visible (`\u{200B}`, `\e`), and shortens long text. Built
+ * from pieces joined once: a string grown a character at a time is a chain of as many pieces, which
+ * every finding's excerpt would keep alive.
+ */
 export function visible(text: string, max = MAX_SHOWN): string {
-  let out = "";
+  const pieces: string[] = [];
+  let length = 0;
   for (const ch of text) {
     const cp = ch.codePointAt(0)!;
-    if (cp === 0x1b) out += "\\e";
-    else if (cp === 0x0a) out += "\\n";
-    else if (cp === 0x0d) out += "\\r";
-    else if (cp === 0x09) out += "\\t";
-    else if (isInvisibleCodePoint(cp) || cp < 0x20 || (cp >= 0x7f && cp < 0xa0)) out += `\\u{${cp.toString(16).toUpperCase()}}`;
-    else out += ch;
-    if (out.length > max) return `${out.slice(0, max)}…`;
+    let piece = ch;
+    if (cp === 0x1b) piece = "\\e";
+    else if (cp === 0x0a) piece = "\\n";
+    else if (cp === 0x0d) piece = "\\r";
+    else if (cp === 0x09) piece = "\\t";
+    else if (isInvisibleCodePoint(cp) || cp < 0x20 || (cp >= 0x7f && cp < 0xa0)) piece = `\\u{${cp.toString(16).toUpperCase()}}`;
+    pieces.push(piece);
+    length += piece.length;
+    if (length > max) return `${pieces.join("").slice(0, max)}…`;
   }
-  return out;
+  return pieces.join("");
 }
 
 // Every default-ignorable code point (Unicode's Default_Ignorable_Code_Point: soft hyphen, joiners,
