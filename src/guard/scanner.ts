@@ -47,6 +47,11 @@ export interface OwnNames {
   names: ReadonlySet<string>;
   /** The words of those names: "search" is this server's own word when it has "brave_web_search". */
   tokens: ReadonlySet<string>;
+  /**
+   * Leading runs of two or more words of those names: a vendor's sibling such as
+   * "manage_object_schema_column" shares "manage_object_schema" with its own tools.
+   */
+  prefixes?: ReadonlySet<string>;
 }
 
 const EXCERPT_CHARS = 120;
@@ -94,12 +99,15 @@ const LONG_TEXT = 2048;
 export function ownNamesOf(defs: UpstreamDefinitions): OwnNames {
   const names = new Set<string>();
   const tokens = new Set<string>();
+  const prefixes = new Set<string>();
   for (const d of [...defs.tools, ...defs.prompts]) {
     const n = String(d.name).toLowerCase().replace(/[-.]/g, "_");
     names.add(n);
-    for (const t of n.split(/[_/:\s]+/)) if (t) tokens.add(t);
+    const words = n.split(/[_/:\s]+/).filter((t) => t !== "");
+    for (const t of words) tokens.add(t);
+    for (let k = 2; k < words.length; k++) prefixes.add(words.slice(0, k).join("_"));
   }
-  return { names, tokens };
+  return { names, tokens, prefixes };
 }
 
 export function createScanner(options: ScannerOptions = {}): Scanner {
@@ -148,7 +156,7 @@ export function createScanner(options: ScannerOptions = {}): Scanner {
     if (ruleSet.foreignAlways.has(n)) return true;
     if (ruleSet.foreignNever.has(n)) return false;
     const normalized = n.replace(/[-.]/g, "_");
-    return !own.names.has(normalized) && !own.tokens.has(normalized);
+    return !own.names.has(normalized) && !own.tokens.has(normalized) && !isSibling(normalized, own);
   }
 
   function firstMatch(rule: CompiledRegexRule, text: string, own: OwnNames, accept: (start: number, end: number) => boolean): RegExpExecArray | undefined {
@@ -531,6 +539,17 @@ function widenToTool(m: RegExpExecArray, text: string): number {
   if (!name) return m.index;
   const at = text.lastIndexOf(name, m.index - 1);
   return at >= 0 && at + name.length <= m.index && m.index - (at + name.length) <= 3 ? at : m.index;
+}
+
+/**
+ * A name of three or more words whose words but the last lead one of the server's own names
+ * ("manage_object_schema_column" beside "manage_object_schema_columns"): the vendor's vocabulary,
+ * not another server's well-known tool.
+ */
+function isSibling(name: string, own: OwnNames): boolean {
+  if (!own.prefixes) return false;
+  const words = name.split(/[_/:]+/).filter((t) => t !== "");
+  return words.length >= 3 && own.prefixes.has(words.slice(0, -1).join("_"));
 }
 
 /** The tool a foreign-tool rule matched: its first named group that took part (`tool`, `tool2`, ...). */

@@ -125,6 +125,11 @@ const holdoutV9Benign = benignIn(new URL("holdout-v9/benign/", root));
 // 2 of 251 benign flagged, none blocked), then released and used to write rules for the classes it revealed.
 const holdoutV10 = poisonedIn(new URL("holdout-v10/poisoned/", root));
 const holdoutV10Benign = benignIn(new URL("holdout-v10/benign/", root));
+// Holdout v11: built blind after the v10 rule work and measured once (34/39 = 0.872; 5 of 144 benign
+// flagged, 4 blocked, 3 official); its benign definitions were then used to fix false-positive classes,
+// its poisoned cases never.
+const holdoutV11 = poisonedIn(new URL("holdout-v11/poisoned/", root));
+const holdoutV11Benign = benignIn(new URL("holdout-v11/benign/", root));
 
 describe("poisoning evaluation set", () => {
   it("is large enough and covers every family", () => {
@@ -200,7 +205,7 @@ describe("holdout v4 (written before the scoring layer, never used for tuning)",
 });
 
 describe("holdouts v5, v6 and v7 (measured blind once, then used to write rules)", () => {
-  const allBenign = [...benign, ...heldOutBenign, ...holdoutV5Benign, ...holdoutV6Benign, ...holdoutV7Benign, ...holdoutV8Benign, ...holdoutV9Benign, ...holdoutV10Benign];
+  const allBenign = [...benign, ...heldOutBenign, ...holdoutV5Benign, ...holdoutV6Benign, ...holdoutV7Benign, ...holdoutV8Benign, ...holdoutV9Benign, ...holdoutV10Benign, ...holdoutV11Benign];
 
   it("reports recall on v5: 71/73 after the rule work (59/73 when measured blind)", () => {
     const recall = holdoutV5.filter((p) => p.flagged.size > 0).length / holdoutV5.length;
@@ -258,3 +263,13 @@ for (const h of tunedHoldouts) {
     });
   });
 }
+
+describe("holdout v11 (measured blind once; its poisoned cases never used for tuning)", () => {
+  it("reports recall on v11 (34/39 when measured blind)", () => {
+    const recall = holdoutV11.filter((p) => p.flagged.size > 0).length / holdoutV11.length;
+    console.log(report("holdout v11 (estimate for new phrasing)", holdoutV11, familyRows(holdoutV11, holdoutV11Benign)).join("\n"));
+    expect(holdoutV11.length).toBeGreaterThanOrEqual(39);
+    // A floor against regressions, not a target: no rule may be tuned on these poisoned cases.
+    expect(recall).toBeGreaterThanOrEqual(0.85);
+  });
+});
