@@ -594,7 +594,7 @@ describe("usage hints of real servers that look like reading and passing on", ()
     "Get the saved views of the board, find the one the user named, then extract its query field and pass it as the query argument here.",
     "Fetch the dashboard with get_dashboard, then copy its layout property and pass it to this tool unchanged.",
     "Call start_session first, extract the sessionId from the response and pass it to every later call.",
-    "Look up the project with find_project and then pass its project_id here.",
+    "Take the ticket id from the search result and then pass it to this tool.",
   ])("leaves alone %s", (text) => expectClean(text));
 
   it.each([
