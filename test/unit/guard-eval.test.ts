@@ -204,29 +204,8 @@ describe("holdout v4 (written before the scoring layer, never used for tuning)",
   });
 });
 
-describe("holdouts v5, v6 and v7 (measured blind once, then used to write rules)", () => {
+describe("every real benign definition of every set", () => {
   const allBenign = [...benign, ...heldOutBenign, ...holdoutV5Benign, ...holdoutV6Benign, ...holdoutV7Benign, ...holdoutV8Benign, ...holdoutV9Benign, ...holdoutV10Benign, ...holdoutV11Benign];
-
-  it("reports recall on v5: 71/73 after the rule work (59/73 when measured blind)", () => {
-    const recall = holdoutV5.filter((p) => p.flagged.size > 0).length / holdoutV5.length;
-    console.log(report("holdout v5 (tuned on; not an estimate)", holdoutV5, familyRows(holdoutV5, holdoutV5Benign)).join("\n"));
-    expect(holdoutV5.length).toBeGreaterThanOrEqual(70);
-    expect(recall).toBeGreaterThanOrEqual(0.95);
-  });
-
-  it("reports recall on v6: 78/78 after the rule work (59/78 when measured blind)", () => {
-    const recall = holdoutV6.filter((p) => p.flagged.size > 0).length / holdoutV6.length;
-    console.log(report("holdout v6 (tuned on; not an estimate)", holdoutV6, familyRows(holdoutV6, holdoutV6Benign)).join("\n"));
-    expect(holdoutV6.length).toBeGreaterThanOrEqual(75);
-    expect(recall).toBeGreaterThanOrEqual(0.95);
-  });
-
-  it("reports recall on v7: 61/61 after the rule work (49/61 when measured blind)", () => {
-    const recall = holdoutV7.filter((p) => p.flagged.size > 0).length / holdoutV7.length;
-    console.log(report("holdout v7 (tuned on; not an estimate)", holdoutV7, familyRows(holdoutV7, holdoutV7Benign)).join("\n"));
-    expect(holdoutV7.length).toBeGreaterThanOrEqual(60);
-    expect(recall).toBeGreaterThanOrEqual(0.95);
-  });
 
   it("flags <= 1% of every real benign definition at warn and blocks no official tool", () => {
     const falsePositives = allBenign.filter((b) => b.flagged.size > 0);
@@ -249,6 +228,9 @@ describe("holdouts v5, v6 and v7 (measured blind once, then used to write rules)
 // Holdouts that were measured blind once and then used to write rules: their recall guards against
 // regressions, it is not an estimate.
 const tunedHoldouts = [
+  { name: "v5", cases: holdoutV5, benign: holdoutV5Benign, size: 70, blind: "59/73", after: "71/73", floor: 0.95 },
+  { name: "v6", cases: holdoutV6, benign: holdoutV6Benign, size: 75, blind: "59/78", after: "78/78", floor: 0.95 },
+  { name: "v7", cases: holdoutV7, benign: holdoutV7Benign, size: 60, blind: "49/61", after: "61/61", floor: 0.95 },
   { name: "v8", cases: holdoutV8, benign: holdoutV8Benign, size: 46, blind: "35/46", after: "46/46", floor: 0.95 },
   { name: "v9", cases: holdoutV9, benign: holdoutV9Benign, size: 65, blind: "49/65", after: "60/65", floor: 0.92 },
   { name: "v10", cases: holdoutV10, benign: holdoutV10Benign, size: 54, blind: "45/54", after: "54/54", floor: 1 },
