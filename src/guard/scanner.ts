@@ -261,17 +261,26 @@ export function createScanner(options: ScannerOptions = {}): Scanner {
     return ruleSet.gates.startLists(ruleSet.gates.analyze(lower, false), proseStarts);
   }
 
-  /** The first match of a rule in a text, tried (sticky) only at the candidates, in order, as a global search would find it. */
-  function firstMatchAt(rule: CompiledRegexRule, sticky: RegExp, text: string, own: OwnNames, candidates: number[]): RegExpExecArray | undefined {
+  /**
+   * A rule's matches tried (sticky) only at the candidates, in order, as a global search would find
+   * them: a candidate inside an earlier match is skipped, whether that match was kept or not, and a
+   * match of a foreign-tool rule that names one of the server's own tools is not kept.
+   */
+  function* matchesAt(rule: CompiledRegexRule, sticky: RegExp, text: string, own: OwnNames, candidates: readonly number[]): Generator<RegExpExecArray> {
     let searchedTo = 0;
     for (const at of candidates) {
-      if (at < searchedTo) continue; // inside a match already rejected
+      if (at < searchedTo) continue; // inside a match already tried
       sticky.lastIndex = at;
       const m = sticky.exec(text);
       if (!m || m[0].length === 0) continue;
       searchedTo = at + m[0].length;
-      if (!rule.foreignToolOnly || isForeignTool(toolNamed(m), own)) return m;
+      if (!rule.foreignToolOnly || isForeignTool(toolNamed(m), own)) yield m;
     }
+  }
+
+  /** The first match of a rule in a text, tried (sticky) only at the candidates. */
+  function firstMatchAt(rule: CompiledRegexRule, sticky: RegExp, text: string, own: OwnNames, candidates: number[]): RegExpExecArray | undefined {
+    for (const m of matchesAt(rule, sticky, text, own, candidates)) return m;
     return undefined;
   }
 
@@ -281,21 +290,16 @@ export function createScanner(options: ScannerOptions = {}): Scanner {
    * channel's text from `base` on (all of it unless given); candidates are offsets in it.
    */
   function matchAtStarts(rule: CompiledRegexRule, sticky: RegExp, c: Channel, own: OwnNames, candidates: readonly number[], text = c.text, base = 0, ownFrom = 0, ownTo = Infinity): UnitMatch | undefined {
-    let searchedTo = 0;
-    for (const at of candidates) {
-      if (at < searchedTo) continue; // inside a match already rejected
-      sticky.lastIndex = at;
-      const m = sticky.exec(text);
-      if (!m || m[0].length === 0) continue;
-      searchedTo = at + m[0].length;
-      if (rule.foreignToolOnly && !isForeignTool(toolNamed(m), own)) continue;
-      if (base + at < ownFrom || base + at >= ownTo || base + searchedTo > ownTo) continue;
+    for (const m of matchesAt(rule, sticky, text, own, candidates)) {
+      const at = m.index;
+      const end = at + m[0].length;
+      if (base + at < ownFrom || base + at >= ownTo || base + end > ownTo) continue;
       const i = unitAt(c.starts, base + at);
       const unit = c.units[i]!;
       const offset = c.starts[i]! - base;
-      if (searchedTo > offset + unit.text.length) continue; // never across two fields
+      if (end > offset + unit.text.length) continue; // never across two fields
       const from = widenToTool(m, text);
-      return { unit, start: from - offset, end: searchedTo - offset, text: text.slice(from, searchedTo) };
+      return { unit, start: from - offset, end: end - offset, text: text.slice(from, end) };
     }
     return undefined;
   }
