@@ -517,7 +517,8 @@ const padding: Detector = (text) =>
 
 // A run of one non-blank character (padding made of letters or punctuation, not blanks): at least
 // REPEAT_RUN in a row, which no real description we have seen comes near (the longest is 40).
-const REPEATED = /(\S)\1{159,}/g;
+const REPEAT_RUN = 160;
+const REPEATED = new RegExp(`(\\S)\\1{${REPEAT_RUN - 1},}`, "g");
 
 const repeatedRun: Detector = (text) =>
   [...text.matchAll(REPEATED)].map((m) => {
@@ -572,7 +573,6 @@ export const CharClass = {
 const LONG_TOKEN = 32;
 const BLANK_RUN = 119;
 const LINE_RUN = 12;
-const REPEAT_RUN = 160;
 
 // What charClasses needs to know of an ASCII character (token characters first).
 const Ascii = {
