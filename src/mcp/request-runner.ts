@@ -1,7 +1,7 @@
 // Runs downstream JSON-RPC requests against the application, whatever transport carried them:
 // timeouts, cancellation, server→client requests and their answers, metrics and request logs.
 import { randomBytes } from "node:crypto";
-import type { JSONRPCMessage, JSONRPCNotification, JSONRPCRequest, JSONRPCResponse, RequestId } from "@modelcontextprotocol/server";
+import type { JSONRPCMessage, JSONRPCNotification, JSONRPCRequest, JSONRPCResponse } from "@modelcontextprotocol/server";
 import { Cancellation, type CancelSignal } from "../cancellation.js";
 import { DeadlineSweep, type Expiring } from "../deadline-sweep.js";
 import type { SessionRecord } from "../session/session-store.js";
