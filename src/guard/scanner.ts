@@ -252,13 +252,18 @@ export function createScanner(options: ScannerOptions = {}): Scanner {
   }
 
   /**
-   * Where the prose rules may start in a decoded text (see GateIndex.startLists), as in a channel;
-   * undefined when its words cannot be lined up (lower-casing changes a length, or a Kelvin sign).
+   * How the prose rules read a decoded text: the gates its words open (a rule whose gate stays shut
+   * cannot match), and where the rules may start, as in a channel (see GateIndex.startLists);
+   * `starts` is undefined when its words cannot be lined up (lower-casing changes a length, or a
+   * Kelvin sign).
    */
-  function decodedTextStarts(text: string): Array<number[] | undefined> | undefined {
+  function decodedTextReading(text: string): { open: Uint8Array; starts: Array<number[] | undefined> | undefined } {
     const lower = text.toLowerCase();
-    if (lower.length !== text.length || wordStartsShiftedIn(text)) return undefined;
-    return ruleSet.gates.startLists(ruleSet.gates.analyze(lower, false), proseStarts);
+    const analysis = ruleSet.gates.analyze(lower, false);
+    const open = new Uint8Array(ruleSet.gates.gateCount);
+    ruleSet.gates.openGates(analysis.present, open);
+    const aligned = lower.length === text.length && !wordStartsShiftedIn(text);
+    return { open, starts: aligned ? ruleSet.gates.startLists(analysis, proseStarts) : undefined };
   }
 
   /**
@@ -450,10 +455,11 @@ export function createScanner(options: ScannerOptions = {}): Scanner {
           report(rule, unit, hit.start, hit.end, unit.text.slice(hit.start, hit.end), hit.detail);
           // What was hidden or encoded is text the model reads: the language rules judge it too.
           if (!hit.decoded) continue;
-          const starts = decodedTextStarts(hit.decoded);
+          const { open, starts } = decodedTextReading(hit.decoded);
           const reportedHere = reportedAt(unit.path);
           for (let k = 0; k < proseRegexRules.length; k++) {
             const inner = proseRegexRules[k]!;
+            if (inner.gate && open[inner.gate.index] !== 1) continue;
             const candidates = starts && inner.start ? starts[inner.start.id] : undefined;
             // A rule that can start nowhere here finds nothing; a rule limited to other fields rejects
             // every match here; one already reported here would be dropped.
