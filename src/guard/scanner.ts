@@ -121,6 +121,12 @@ export function createScanner(options: ScannerOptions = {}): Scanner {
   // What a prose rule's finding in hidden text is reported under (see report).
   const hiddenKeys = proseRegexRules.map((r) => `${r.id}:hidden`);
   const ruleChannels = new Map(regexRules.map((r) => [r, channelsFor(r)]));
+  // By regex rule index: its channels, its gate's index (-1: none) and its start id (-1: none).
+  const regexChannels = regexRules.map((r) => ruleChannels.get(r)!);
+  const regexGates = Int32Array.from(regexRules, (r) => r.gate?.index ?? -1);
+  const regexStarts = Int32Array.from(regexRules, (r) => r.start?.id ?? -1);
+  /** Scratch: the indexes of the regex rules whose gates a definition opens. */
+  const passingRules = new Int32Array(regexRules.length);
   // Detectors that apply to a unit, by its role and whether it shapes arguments (see detectorSlot);
   // and those of them that need no unusual character (most text has none: the others are skipped).
   const detectorsFor = (["name", "key", "prose"] as const).flatMap((role) =>
@@ -434,11 +440,19 @@ export function createScanner(options: ScannerOptions = {}): Scanner {
     ruleSet.gates.openGates(found, openGates);
     const passes = (rule: CompiledRule) => !rule.gate || openGates[rule.gate.index] === 1;
 
+    // The regular-expression rules whose gates opened, in rule order, and their start ids.
     activeStarts.fill(0);
-    for (const rule of regexRules) if (rule.start && passes(rule)) activeStarts[rule.start.id >> 5]! |= 1 << (rule.start.id & 31);
-    for (const rule of regexRules) {
-      if (!passes(rule)) continue;
-      for (const name of ruleChannels.get(rule)!) {
+    let passing = 0;
+    for (let i = 0; i < regexRules.length; i++) {
+      const gate = regexGates[i]!;
+      if (gate >= 0 && openGates[gate] !== 1) continue;
+      passingRules[passing++] = i;
+      const start = regexStarts[i]!;
+      if (start >= 0) activeStarts[start >> 5]! |= 1 << (start & 31);
+    }
+    for (let k = 0; k < passing; k++) {
+      const rule = regexRules[passingRules[k]!]!;
+      for (const name of regexChannels[passingRules[k]!]!) {
         const c = channel(name);
         if (c.units.length === 0) continue;
         const hit = rule.path ? matchByPath(rule, c, own) : matchChannel(rule, c, own);
