@@ -115,7 +115,7 @@ export function createScanner(options: ScannerOptions = {}): Scanner {
   const ignored = new Set(options.ignoreRules ?? []);
   const rules = ruleSet.rules.filter((r) => !ignored.has(r.id));
   const regexRules = rules.filter((r): r is CompiledRegexRule => r.kind === "regex");
-  tierUp(regexRules.flatMap((r) => (r.start ? [r.regex, r.start.sticky] : [r.regex])));
+  tierUp(regexRules.flatMap((r) => [r.regex, ...(r.start ? [r.start.sticky] : []), ...(r.lineStarts ? [r.lineStarts] : [])]));
   const detectorRules = rules.filter((r): r is CompiledDetectorRule => r.kind !== "regex");
   const proseRegexRules = regexRules.filter((r) => r.roles.has("prose"));
   // What a prose rule's finding in hidden text is reported under (see report).
