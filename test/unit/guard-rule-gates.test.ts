@@ -1,6 +1,7 @@
 // The scanner runs a rule only where its gate's words occur (and, in long text, only within a few
 // hundred characters of them): that is sound only if every match holds its gate's words and is
-// short. These checks hold the rule file to it over every text unit of the evaluation fixtures.
+// short. These checks hold the rule file to it over every text unit of the evaluation fixtures, and
+// over the hidden text the detectors decode from them.
 import { readdirSync, readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { collectText, listDefinitions } from "../../src/guard/definition-text.js";
@@ -31,11 +32,18 @@ function definitionsIn(dir: string): UpstreamDefinitions[] {
   }).flat();
 }
 
+// Every set's definitions: the labelled set, and each holdout's poisoned and benign ones.
+const dirs = readdirSync(root).flatMap((set) =>
+  set === "poisoned" || set === "benign" ? [`${set}/`] : readdirSync(new URL(`${set}/`, root)).filter((d) => !d.endsWith(".md")).map((d) => `${set}/${d}/`),
+);
+const units = dirs.flatMap(definitionsIn).flatMap((d) => listDefinitions(d).flatMap((e) => collectText(e.ref, e.definition)));
+// What the detectors decode (hidden, encoded or padded-away text) is read by the prose rules too, under the same gates.
+const detectors = rules.rules.filter((r) => r.kind !== "regex");
+const decoded = units.flatMap((u) =>
+  detectors.flatMap((r) => (r.kind === "regex" ? [] : r.detect(u.text, r.params, { confusables: rules.confusables }).flatMap((hit) => (hit.decoded ? [hit.decoded] : [])))),
+);
 // Text as each role's rules see it: identifiers with `_`/`-` read as spaces.
-const texts = ["benign/", "poisoned/", "holdout-v2/benign/", "holdout-v2/poisoned/", "holdout-v2/unseen/"]
-  .flatMap(definitionsIn)
-  .flatMap((d) => listDefinitions(d).flatMap((e) => collectText(e.ref, e.definition)))
-  .map((u) => (u.role === "prose" ? u.text : u.text.replace(/[_-]/g, " ")));
+const texts = [...units.map((u) => (u.role === "prose" ? u.text : u.text.replace(/[_-]/g, " "))), ...decoded];
 
 function matches(re: RegExp, text: string): string[] {
   const out: string[] = [];
