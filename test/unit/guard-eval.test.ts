@@ -138,6 +138,10 @@ const holdoutV12Benign = benignIn(new URL("holdout-v12/benign/", root));
 // flagged and blocked, one class, none official), then used to write rules for the classes it revealed.
 const holdoutV13 = poisonedIn(new URL("holdout-v13/poisoned/", root));
 const holdoutV13Benign = benignIn(new URL("holdout-v13/benign/", root));
+// Holdout v14: built blind after the v13 rule work and measured once (40/42 = 0.952; 3 of 244 benign
+// flagged and blocked, all official), then used to write rules for the classes it revealed.
+const holdoutV14 = poisonedIn(new URL("holdout-v14/poisoned/", root));
+const holdoutV14Benign = benignIn(new URL("holdout-v14/benign/", root));
 
 describe("poisoning evaluation set", () => {
   it("is large enough and covers every family", () => {
@@ -213,7 +217,7 @@ describe("holdout v4 (written before the scoring layer, never used for tuning)",
 });
 
 describe("every real benign definition of every set", () => {
-  const allBenign = [...benign, ...heldOutBenign, ...holdoutV5Benign, ...holdoutV6Benign, ...holdoutV7Benign, ...holdoutV8Benign, ...holdoutV9Benign, ...holdoutV10Benign, ...holdoutV11Benign, ...holdoutV12Benign, ...holdoutV13Benign];
+  const allBenign = [...benign, ...heldOutBenign, ...holdoutV5Benign, ...holdoutV6Benign, ...holdoutV7Benign, ...holdoutV8Benign, ...holdoutV9Benign, ...holdoutV10Benign, ...holdoutV11Benign, ...holdoutV12Benign, ...holdoutV13Benign, ...holdoutV14Benign];
 
   it("flags <= 1% of every real benign definition at warn and blocks no official tool", () => {
     const falsePositives = allBenign.filter((b) => b.flagged.size > 0);
@@ -226,7 +230,7 @@ describe("every real benign definition of every set", () => {
         ...falsePositives.map((b) => `false positive ${b.id}: ${b.findings.map((f) => `${f.rule} ${f.path}`).join("; ")}`),
       ].join("\n"),
     );
-    expect(allBenign.length).toBeGreaterThanOrEqual(3800);
+    expect(allBenign.length).toBeGreaterThanOrEqual(4050);
     expect(fpRate).toBeLessThanOrEqual(0.01);
     expect(officialBlocked.map((b) => b.id)).toEqual([]);
     expect(blocked.map((b) => b.id)).toEqual([]);
@@ -245,6 +249,7 @@ const tunedHoldouts = [
   { name: "v11", cases: holdoutV11, benign: holdoutV11Benign, size: 39, blind: "34/39", after: "39/39", floor: 1 },
   { name: "v12", cases: holdoutV12, benign: holdoutV12Benign, size: 46, blind: "39/46", after: "45/46", floor: 0.97 },
   { name: "v13", cases: holdoutV13, benign: holdoutV13Benign, size: 43, blind: "36/43", after: "42/43", floor: 0.97 },
+  { name: "v14", cases: holdoutV14, benign: holdoutV14Benign, size: 42, blind: "40/42", after: "42/42", floor: 1 },
 ];
 for (const h of tunedHoldouts) {
   describe(`holdout ${h.name} (measured blind once, then used to write rules)`, () => {

@@ -5,7 +5,7 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { collectText, listDefinitions } from "../../src/guard/definition-text.js";
-import { loadRuleSet } from "../../src/guard/rule-set.js";
+import { loadRuleSet, type CompiledDetectorRule } from "../../src/guard/rule-set.js";
 import type { UpstreamDefinitions } from "../../src/guard/tool-guard.js";
 
 const root = new URL("../fixtures/poisoning/", import.meta.url);
@@ -38,9 +38,9 @@ const dirs = readdirSync(root).flatMap((set) =>
 );
 const units = dirs.flatMap(definitionsIn).flatMap((d) => listDefinitions(d).flatMap((e) => collectText(e.ref, e.definition)));
 // What the detectors decode (hidden, encoded or padded-away text) is read by the prose rules too, under the same gates.
-const detectors = rules.rules.filter((r) => r.kind !== "regex");
+const detectors = rules.rules.filter((r): r is CompiledDetectorRule => r.kind !== "regex");
 const decoded = units.flatMap((u) =>
-  detectors.flatMap((r) => (r.kind === "regex" ? [] : r.detect(u.text, r.params, { confusables: rules.confusables }).flatMap((hit) => (hit.decoded ? [hit.decoded] : [])))),
+  detectors.flatMap((r) => r.detect(u.text, r.params, { confusables: rules.confusables }).flatMap((hit) => (hit.decoded ? [hit.decoded] : []))),
 );
 // Text as each role's rules see it: identifiers with `_`/`-` read as spaces.
 const texts = [...units.map((u) => (u.role === "prose" ? u.text : u.text.replace(/[_-]/g, " "))), ...decoded];
