@@ -1,5 +1,6 @@
 // Scanner cost: 1,000 real tool definitions (the labelled set's benign and poisoned tools, cycled),
-// scanned as one upstream's list, against JSON.stringify of the same definitions in the same run.
+// scanned as one upstream's list, against JSON.stringify of the same definitions in the same run;
+// the official reference servers' tools the same way; and every real benign definition of every set.
 // Usage: npm run build && node bench/scan-bench.mjs [--rounds N]
 import { readdirSync, readFileSync } from "node:fs";
 import { createScanner } from "../dist/guard/scanner.js";
@@ -13,6 +14,18 @@ for (const f of readdirSync(new URL("benign/", root))) {
   if (d.source.publisher === "reference") reference.push(...d.tools);
 }
 for (const f of readdirSync(new URL("poisoned/", root))) for (const c of JSON.parse(readFileSync(new URL(`poisoned/${f}`, root), "utf8")).cases) if (c.tool) all.push(c.tool);
+// Every real benign definition of every set (labelled set and holdouts), each server's list scanned as
+// one upstream: distinct definitions, none repeated; reported per 1,000 definitions.
+const servers = [];
+for (const set of readdirSync(root)) {
+  const dir = set === "benign" ? new URL("benign/", root) : new URL(`${set}/benign/`, root);
+  if (set !== "benign" && !readdirSync(new URL(`${set}/`, root)).includes("benign")) continue;
+  for (const f of readdirSync(dir)) {
+    const d = JSON.parse(readFileSync(new URL(f, dir), "utf8"));
+    servers.push({ ...(d.instructions ? { instructions: d.instructions } : {}), tools: d.tools ?? [], prompts: d.prompts ?? [], resourceTemplates: d.resourceTemplates ?? [] });
+  }
+}
+const realCount = servers.reduce((n, s) => n + s.tools.length + s.prompts.length + s.resourceTemplates.length + (s.instructions ? 1 : 0), 0);
 const rounds = Number(process.argv[process.argv.indexOf("--rounds") + 1]) || 20;
 const scanner = createScanner();
 
@@ -44,6 +57,24 @@ for (const [corpus, tools] of [["labelled set", all], ["reference servers", refe
       ratio: +(scan.median / baseline.median).toFixed(1),
       budgetMs: 50,
       withinBudget: scan.median < 50,
+    }),
+  );
+}
+{
+  const scan = time(() => { for (const s of servers) scanner.scan(s); });
+  const baseline = time(() => { for (const s of servers) JSON.stringify(s); });
+  const per1000 = (ms) => +((ms * 1000) / realCount).toFixed(2);
+  console.log(
+    JSON.stringify({
+      corpus: "every real benign definition, server by server",
+      definitions: realCount,
+      servers: servers.length,
+      jsonBytes: servers.reduce((n, s) => n + JSON.stringify(s).length, 0),
+      scanMsPer1000: { median: per1000(scan.median), min: per1000(scan.min) },
+      stringifyMsPer1000: { median: per1000(baseline.median), min: per1000(baseline.min) },
+      ratio: +(scan.median / baseline.median).toFixed(1),
+      budgetMs: 50,
+      withinBudget: per1000(scan.median) < 50,
     }),
   );
 }
