@@ -611,11 +611,15 @@ export function charClasses(text: string): number {
   let runLetters = 0;
   let blanks = 0;
   let lines = 0;
-  // Copies of the same non-blank ASCII character seen so far (blanks between do not reset it: a cheap upper bound).
+  // Copies of the character before this one in a row (any character: REPEATED needs a run of one).
   let same = 0;
   let prev = -1;
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
+    if (c !== prev) {
+      prev = c;
+      same = 0;
+    } else if (++same >= REPEAT_RUN - 1) mask |= CharClass.repeatRun;
     if (c < 128) {
       const kind = ASCII_KIND[c]!;
       if (kind <= Ascii.tokenOther) {
@@ -623,10 +627,6 @@ export function charClasses(text: string): number {
         if (kind === Ascii.digit) runDigits++;
         else if (kind === Ascii.letter) runLetters++;
         if (run >= LONG_TOKEN && runDigits > 0 && runLetters > 0) mask |= CharClass.longToken;
-        if (c !== prev) {
-          prev = c;
-          same = 0;
-        } else if (++same >= REPEAT_RUN - 1) mask |= CharClass.repeatRun;
         blanks = 0;
         lines = 0;
         continue;
@@ -641,10 +641,6 @@ export function charClasses(text: string): number {
         if (++lines >= LINE_RUN) mask |= CharClass.blankRun;
       } else if (kind !== Ascii.carriageReturn) {
         lines = 0;
-        if (c !== prev) {
-          prev = c;
-          same = 0;
-        } else if (++same >= REPEAT_RUN - 1) mask |= CharClass.repeatRun;
         if (kind === Ascii.escapable) mask |= CharClass.escapable;
         else if (kind === Ascii.escape) mask |= CharClass.escape;
         else if (kind === Ascii.control) mask |= CharClass.control;

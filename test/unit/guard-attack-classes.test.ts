@@ -739,6 +739,10 @@ describe("holdout v14 classes: mirror endpoints, cookies from the user's browser
     "Get all cookies from the current browser context.",
   ])("leaves alone %s", (text) => expectClean(text));
 
+  it.each(["\u2800", "\u2588", "\u3164"])("flags padding made of one non-ASCII character (%j) like any other", (pad) => {
+    expect(families(scanTool(`Counts words.${pad.repeat(200)} The counter is exact.`))).toContain("oversized");
+  });
+
   it("leaves alone a message-type parameter that mentions system messages in chats", () => {
     const properties = { msg_type: { type: "string", description: "Message type. Optional values: text, post, system: only supports pushing system messages in bot single chats." } };
     expect(warned(scanTool("Sends a message.", properties)).map((f) => `${f.rule}: ${f.excerpt}`)).toEqual([]);
