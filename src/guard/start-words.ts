@@ -49,7 +49,9 @@ function groupEnd(source: string): number {
 function leadingPrefixes(source: string): string[] | undefined {
   if (source.startsWith("(?:")) {
     const end = groupEnd(source);
-    if (end < 0 || "?*{".includes(source[end + 1] ?? "")) return undefined; // an optional group: it may start elsewhere
+    const quantifier = source[end + 1];
+    // An optional group: it may start elsewhere. (A group that ends the alternative is not optional.)
+    if (end < 0 || (quantifier !== undefined && "?*{".includes(quantifier))) return undefined;
     const out: string[] = [];
     for (const alt of alternatives(source.slice(3, end))) {
       const p = leadingPrefixes(alt.startsWith("\\b") ? alt.slice(2) : alt);
