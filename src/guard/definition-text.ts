@@ -19,6 +19,8 @@ export interface TextUnit {
   role: TextRole;
   /** True under `inputSchema` or prompt `arguments`: text that shapes the arguments the model sends. */
   inArguments: boolean;
+  /** A property name whose schema takes only booleans or numbers: no text can travel in its value. */
+  flag?: true;
 }
 
 export interface DefinitionEntry {
@@ -113,7 +115,17 @@ function walk(value: unknown, path: string, inArguments: boolean, keysAreNames: 
     // A vocabulary key over a number, a boolean or a structural value (`type`, `$ref`) adds no text: no path is made for it.
     if (!keyIsText && (typeof child === "string" ? isStructure(childKey, child) : typeof child !== "object" || child === null)) continue;
     const childPath = `${path}.${key}`;
-    if (keyIsText) units.push({ path: childPath, text: key, role: "key", inArguments });
+    if (keyIsText) units.push({ path: childPath, text: key, role: "key", inArguments, ...(keysAreNames && takesNoText(child) ? { flag: true as const } : {}) });
     walk(child, childPath, inArguments, !keysAreNames && NAME_CONTAINERS.has(key), units, childKey);
   }
+}
+
+const NON_TEXT_TYPES = new Set(["boolean", "integer", "number", "null"]);
+
+/** Whether a property's schema admits only booleans, numbers and null (`type` one of them, or a list of only them). */
+function takesNoText(schema: unknown): boolean {
+  if (typeof schema !== "object" || schema === null) return false;
+  const type = (schema as Record<string, unknown>).type;
+  if (typeof type === "string") return NON_TEXT_TYPES.has(type);
+  return Array.isArray(type) && type.length > 0 && type.every((t) => typeof t === "string" && NON_TEXT_TYPES.has(t));
 }

@@ -44,7 +44,12 @@ const regexRuleSchema = z
     kind: z.literal("regex"),
     pattern: z.string().min(1),
     flags: z.string().regex(/^[imsu]*$/, "flags may be i, m, s and u").default("i"),
-    condition: z.enum(["foreign-tool"]).optional(),
+    /**
+     * foreign-tool: a match counts only when the tool it names is not one of the server's own.
+     * text-value: a match in a property name counts only when that property's value can carry text
+     * (not a boolean or number flag such as `include_dynamic_secrets`).
+     */
+    condition: z.enum(["foreign-tool", "text-value"]).optional(),
     /** Only text units whose path matches this pattern (case-insensitive), e.g. a recipient field's default. */
     path: z.string().min(1).optional(),
 
@@ -833,6 +838,8 @@ export interface CompiledRegexRule extends CompiledRuleBase {
   kind: "regex";
   regex: RegExp;
   foreignToolOnly: boolean;
+  /** Matches in the name of a property whose value cannot carry text (TextUnit.flag) do not count. */
+  textValueOnly: boolean;
   /** Only units whose path matches; undefined = every unit of the rule's roles. */
   path: RegExp | undefined;
   /** Matches are bounded (no `[\s\S]` or `.*`), so long text may be searched only around the words its gate needs. */
@@ -923,7 +930,7 @@ export function compileRuleSet(file: RuleFile): RuleSet {
       if (windowed && base.gate) gates.locate(base.gate);
       const start = startOf(regex);
       const lineStarts = !start && startsAtLines(regex.source, regex.flags) ? sticky(regex) : undefined;
-      return { ...base, kind: "regex", regex, foreignToolOnly: r.condition === "foreign-tool", path, windowed, start, lineStarts };
+      return { ...base, kind: "regex", regex, foreignToolOnly: r.condition === "foreign-tool", textValueOnly: r.condition === "text-value", path, windowed, start, lineStarts };
     }
     return { ...base, kind: r.kind, detect: DETECTORS[r.kind], params: r.params, needs: DETECTOR_NEEDS[r.kind] };
   });

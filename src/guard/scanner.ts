@@ -309,6 +309,7 @@ export function createScanner(options: ScannerOptions = {}): Scanner {
       const unit = c.units[i]!;
       const offset = c.starts[i]! - base;
       if (end > offset + unit.text.length) continue; // never across two fields
+      if (rule.textValueOnly && unit.flag) continue;
       const from = widenToTool(m, text);
       return { unit, start: from - offset, end: end - offset, text: text.slice(from, end) };
     }
@@ -379,7 +380,7 @@ export function createScanner(options: ScannerOptions = {}): Scanner {
       const i = unitAt(c.starts, at);
       unit = c.units[i]!;
       offset = c.starts[i]!;
-      return base + end <= offset + unit.text.length; // never across two fields
+      return base + end <= offset + unit.text.length && !(rule.textValueOnly && unit.flag); // never across two fields
     });
     if (!m || !unit) return undefined;
     const from = widenToTool(m, text);

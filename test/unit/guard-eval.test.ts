@@ -142,6 +142,10 @@ const holdoutV13Benign = benignIn(new URL("holdout-v13/benign/", root));
 // flagged and blocked, all official), then used to write rules for the classes it revealed.
 const holdoutV14 = poisonedIn(new URL("holdout-v14/poisoned/", root));
 const holdoutV14Benign = benignIn(new URL("holdout-v14/benign/", root));
+// Holdout v15: built blind after the v14 rule work and measured once (32/40 = 0.800; 20 of 162 benign
+// flagged, 15 official tools blocked), then used to write rules for the classes it revealed.
+const holdoutV15 = poisonedIn(new URL("holdout-v15/poisoned/", root));
+const holdoutV15Benign = benignIn(new URL("holdout-v15/benign/", root));
 
 describe("poisoning evaluation set", () => {
   it("is large enough and covers every family", () => {
@@ -217,7 +221,7 @@ describe("holdout v4 (written before the scoring layer, never used for tuning)",
 });
 
 describe("every real benign definition of every set", () => {
-  const allBenign = [...benign, ...heldOutBenign, ...holdoutV5Benign, ...holdoutV6Benign, ...holdoutV7Benign, ...holdoutV8Benign, ...holdoutV9Benign, ...holdoutV10Benign, ...holdoutV11Benign, ...holdoutV12Benign, ...holdoutV13Benign, ...holdoutV14Benign];
+  const allBenign = [...benign, ...heldOutBenign, ...holdoutV5Benign, ...holdoutV6Benign, ...holdoutV7Benign, ...holdoutV8Benign, ...holdoutV9Benign, ...holdoutV10Benign, ...holdoutV11Benign, ...holdoutV12Benign, ...holdoutV13Benign, ...holdoutV14Benign, ...holdoutV15Benign];
 
   it("flags <= 1% of every real benign definition at warn and blocks no official tool", () => {
     const falsePositives = allBenign.filter((b) => b.flagged.size > 0);
@@ -230,7 +234,7 @@ describe("every real benign definition of every set", () => {
         ...falsePositives.map((b) => `false positive ${b.id}: ${b.findings.map((f) => `${f.rule} ${f.path}`).join("; ")}`),
       ].join("\n"),
     );
-    expect(allBenign.length).toBeGreaterThanOrEqual(4050);
+    expect(allBenign.length).toBeGreaterThanOrEqual(4200);
     expect(fpRate).toBeLessThanOrEqual(0.01);
     expect(officialBlocked.map((b) => b.id)).toEqual([]);
     expect(blocked.map((b) => b.id)).toEqual([]);
@@ -250,6 +254,7 @@ const tunedHoldouts = [
   { name: "v12", cases: holdoutV12, benign: holdoutV12Benign, size: 46, blind: "39/46", after: "45/46", floor: 0.97 },
   { name: "v13", cases: holdoutV13, benign: holdoutV13Benign, size: 43, blind: "36/43", after: "42/43", floor: 0.97 },
   { name: "v14", cases: holdoutV14, benign: holdoutV14Benign, size: 42, blind: "40/42", after: "42/42", floor: 1 },
+  { name: "v15", cases: holdoutV15, benign: holdoutV15Benign, size: 40, blind: "32/40", after: "40/40", floor: 1 },
 ];
 for (const h of tunedHoldouts) {
   describe(`holdout ${h.name} (measured blind once, then used to write rules)`, () => {
