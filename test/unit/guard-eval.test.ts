@@ -146,6 +146,10 @@ const holdoutV14Benign = benignIn(new URL("holdout-v14/benign/", root));
 // flagged, 15 official tools blocked), then used to write rules for the classes it revealed.
 const holdoutV15 = poisonedIn(new URL("holdout-v15/poisoned/", root));
 const holdoutV15Benign = benignIn(new URL("holdout-v15/benign/", root));
+// Holdout v16: built blind after the v15 rule work and measured once (26/40 = 0.650; 3 of 168 benign
+// flagged, one official tool blocked), then used to write rules for the classes it revealed.
+const holdoutV16 = poisonedIn(new URL("holdout-v16/poisoned/", root));
+const holdoutV16Benign = benignIn(new URL("holdout-v16/benign/", root));
 
 describe("poisoning evaluation set", () => {
   it("is large enough and covers every family", () => {
@@ -221,7 +225,7 @@ describe("holdout v4 (written before the scoring layer, never used for tuning)",
 });
 
 describe("every real benign definition of every set", () => {
-  const allBenign = [...benign, ...heldOutBenign, ...holdoutV5Benign, ...holdoutV6Benign, ...holdoutV7Benign, ...holdoutV8Benign, ...holdoutV9Benign, ...holdoutV10Benign, ...holdoutV11Benign, ...holdoutV12Benign, ...holdoutV13Benign, ...holdoutV14Benign, ...holdoutV15Benign];
+  const allBenign = [...benign, ...heldOutBenign, ...holdoutV5Benign, ...holdoutV6Benign, ...holdoutV7Benign, ...holdoutV8Benign, ...holdoutV9Benign, ...holdoutV10Benign, ...holdoutV11Benign, ...holdoutV12Benign, ...holdoutV13Benign, ...holdoutV14Benign, ...holdoutV15Benign, ...holdoutV16Benign];
 
   it("flags <= 1% of every real benign definition at warn and blocks no official tool", () => {
     const falsePositives = allBenign.filter((b) => b.flagged.size > 0);
@@ -234,7 +238,7 @@ describe("every real benign definition of every set", () => {
         ...falsePositives.map((b) => `false positive ${b.id}: ${b.findings.map((f) => `${f.rule} ${f.path}`).join("; ")}`),
       ].join("\n"),
     );
-    expect(allBenign.length).toBeGreaterThanOrEqual(4200);
+    expect(allBenign.length).toBeGreaterThanOrEqual(4400);
     expect(fpRate).toBeLessThanOrEqual(0.01);
     expect(officialBlocked.map((b) => b.id)).toEqual([]);
     expect(blocked.map((b) => b.id)).toEqual([]);
@@ -255,6 +259,7 @@ const tunedHoldouts = [
   { name: "v13", cases: holdoutV13, benign: holdoutV13Benign, size: 43, blind: "36/43", after: "42/43", floor: 0.97 },
   { name: "v14", cases: holdoutV14, benign: holdoutV14Benign, size: 42, blind: "40/42", after: "42/42", floor: 1 },
   { name: "v15", cases: holdoutV15, benign: holdoutV15Benign, size: 40, blind: "32/40", after: "40/40", floor: 1 },
+  { name: "v16", cases: holdoutV16, benign: holdoutV16Benign, size: 40, blind: "26/40", after: "40/40", floor: 1 },
 ];
 for (const h of tunedHoldouts) {
   describe(`holdout ${h.name} (measured blind once, then used to write rules)`, () => {
