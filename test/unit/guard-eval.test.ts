@@ -103,53 +103,24 @@ const heldOutBenign = benignIn(new URL("holdout-v2/benign/", root));
 const unseen = poisonedIn(new URL("holdout-v2/unseen/", root));
 // Holdout v4: written before the weak-signal scoring layer (SC-001) and never used to tune it or any rule.
 const holdoutV4 = poisonedIn(new URL("holdout-v4/poisoned/", root));
-// Holdouts v5 and v6: each measured blind once (v5 59/73, v6 59/78), then used to write rules for the
-// attack classes they revealed. Their numbers here are no longer estimates for unseen text.
-const holdoutV5 = poisonedIn(new URL("holdout-v5/poisoned/", root));
-const holdoutV5Benign = benignIn(new URL("holdout-v5/benign/", root));
-const holdoutV6 = poisonedIn(new URL("holdout-v6/poisoned/", root));
-const holdoutV6Benign = benignIn(new URL("holdout-v6/benign/", root));
-// Holdout v7: measured blind once (49/61 = 0.80; five Paddle tools falsely blocked), then used to write
-// rules for the classes it revealed. Its numbers here are no longer estimates for unseen text.
-const holdoutV7 = poisonedIn(new URL("holdout-v7/poisoned/", root));
-const holdoutV7Benign = benignIn(new URL("holdout-v7/benign/", root));
-// Holdout v8: built blind after the v7 rule work and measured once (35/46 = 0.76; published 16/18), then
-// released and used to write rules for the classes it revealed. Its numbers here are no longer estimates.
-const holdoutV8 = poisonedIn(new URL("holdout-v8/poisoned/", root));
-const holdoutV8Benign = benignIn(new URL("holdout-v8/benign/", root));
-// Holdout v9: built blind after the v8 rule work and measured once (49/65 = 0.754; published 32/43;
-// 9 of 453 benign flagged, 5 blocked, 1 official), then released and used to write structural rules.
-const holdoutV9 = poisonedIn(new URL("holdout-v9/poisoned/", root));
-const holdoutV9Benign = benignIn(new URL("holdout-v9/benign/", root));
-// Holdout v10: built blind after the v9 rule work and measured once (45/54 = 0.833; published 31/38;
-// 2 of 251 benign flagged, none blocked), then released and used to write rules for the classes it revealed.
-const holdoutV10 = poisonedIn(new URL("holdout-v10/poisoned/", root));
-const holdoutV10Benign = benignIn(new URL("holdout-v10/benign/", root));
-// Holdout v11: built blind after the v10 rule work and measured once (34/39 = 0.872; 5 of 144 benign
-// flagged, 4 blocked, 3 official); its benign definitions were then used to fix false-positive classes,
-// and its five missed cases to write rules for their classes (39/39 after).
-const holdoutV11 = poisonedIn(new URL("holdout-v11/poisoned/", root));
-const holdoutV11Benign = benignIn(new URL("holdout-v11/benign/", root));
-// Holdout v12: built blind after the v11 rule work and measured once (39/46 = 0.848; 2 of 283 benign
-// flagged, both official and blocked by SH-021), then used to write rules for the classes it revealed.
-const holdoutV12 = poisonedIn(new URL("holdout-v12/poisoned/", root));
-const holdoutV12Benign = benignIn(new URL("holdout-v12/benign/", root));
-// Holdout v13: built blind after the v12 rule work and measured once (36/43 = 0.837; 13 of 418 benign
-// flagged and blocked, one class, none official), then used to write rules for the classes it revealed.
-const holdoutV13 = poisonedIn(new URL("holdout-v13/poisoned/", root));
-const holdoutV13Benign = benignIn(new URL("holdout-v13/benign/", root));
-// Holdout v14: built blind after the v13 rule work and measured once (40/42 = 0.952; 3 of 244 benign
-// flagged and blocked, all official), then used to write rules for the classes it revealed.
-const holdoutV14 = poisonedIn(new URL("holdout-v14/poisoned/", root));
-const holdoutV14Benign = benignIn(new URL("holdout-v14/benign/", root));
-// Holdout v15: built blind after the v14 rule work and measured once (32/40 = 0.800; 20 of 162 benign
-// flagged, 15 official tools blocked), then used to write rules for the classes it revealed.
-const holdoutV15 = poisonedIn(new URL("holdout-v15/poisoned/", root));
-const holdoutV15Benign = benignIn(new URL("holdout-v15/benign/", root));
-// Holdout v16: built blind after the v15 rule work and measured once (26/40 = 0.650; 3 of 168 benign
-// flagged, one official tool blocked), then used to write rules for the classes it revealed.
-const holdoutV16 = poisonedIn(new URL("holdout-v16/poisoned/", root));
-const holdoutV16Benign = benignIn(new URL("holdout-v16/benign/", root));
+// Holdouts that were measured blind once and then used to write rules: their recall guards against
+// regressions, it is not an estimate. Each was built blind after the rule work on the one before it,
+// measured once (`blind`), then used to write rules for the classes it revealed (`after`); how each
+// measurement went is in its README's "Measured" section and in docs/supply-chain.md.
+const tunedHoldouts = [
+  { name: "v5", size: 70, blind: "59/73", after: "71/73", floor: 0.95 },
+  { name: "v6", size: 75, blind: "59/78", after: "78/78", floor: 0.95 },
+  { name: "v7", size: 60, blind: "49/61", after: "61/61", floor: 0.95 },
+  { name: "v8", size: 46, blind: "35/46", after: "46/46", floor: 0.95 },
+  { name: "v9", size: 65, blind: "49/65", after: "60/65", floor: 0.92 },
+  { name: "v10", size: 54, blind: "45/54", after: "54/54", floor: 1 },
+  { name: "v11", size: 39, blind: "34/39", after: "39/39", floor: 1 },
+  { name: "v12", size: 46, blind: "39/46", after: "45/46", floor: 0.97 },
+  { name: "v13", size: 43, blind: "36/43", after: "42/43", floor: 0.97 },
+  { name: "v14", size: 42, blind: "40/42", after: "42/42", floor: 1 },
+  { name: "v15", size: 40, blind: "32/40", after: "40/40", floor: 1 },
+  { name: "v16", size: 40, blind: "26/40", after: "40/40", floor: 1 },
+].map((h) => ({ ...h, cases: poisonedIn(new URL(`holdout-${h.name}/poisoned/`, root)), benign: benignIn(new URL(`holdout-${h.name}/benign/`, root)) }));
 
 describe("poisoning evaluation set", () => {
   it("is large enough and covers every family", () => {
@@ -225,7 +196,7 @@ describe("holdout v4 (written before the scoring layer, never used for tuning)",
 });
 
 describe("every real benign definition of every set", () => {
-  const allBenign = [...benign, ...heldOutBenign, ...holdoutV5Benign, ...holdoutV6Benign, ...holdoutV7Benign, ...holdoutV8Benign, ...holdoutV9Benign, ...holdoutV10Benign, ...holdoutV11Benign, ...holdoutV12Benign, ...holdoutV13Benign, ...holdoutV14Benign, ...holdoutV15Benign, ...holdoutV16Benign];
+  const allBenign = [...benign, ...heldOutBenign, ...tunedHoldouts.flatMap((h) => h.benign)];
 
   it("flags <= 1% of every real benign definition at warn and blocks no official tool", () => {
     const falsePositives = allBenign.filter((b) => b.flagged.size > 0);
@@ -245,22 +216,6 @@ describe("every real benign definition of every set", () => {
   });
 });
 
-// Holdouts that were measured blind once and then used to write rules: their recall guards against
-// regressions, it is not an estimate.
-const tunedHoldouts = [
-  { name: "v5", cases: holdoutV5, benign: holdoutV5Benign, size: 70, blind: "59/73", after: "71/73", floor: 0.95 },
-  { name: "v6", cases: holdoutV6, benign: holdoutV6Benign, size: 75, blind: "59/78", after: "78/78", floor: 0.95 },
-  { name: "v7", cases: holdoutV7, benign: holdoutV7Benign, size: 60, blind: "49/61", after: "61/61", floor: 0.95 },
-  { name: "v8", cases: holdoutV8, benign: holdoutV8Benign, size: 46, blind: "35/46", after: "46/46", floor: 0.95 },
-  { name: "v9", cases: holdoutV9, benign: holdoutV9Benign, size: 65, blind: "49/65", after: "60/65", floor: 0.92 },
-  { name: "v10", cases: holdoutV10, benign: holdoutV10Benign, size: 54, blind: "45/54", after: "54/54", floor: 1 },
-  { name: "v11", cases: holdoutV11, benign: holdoutV11Benign, size: 39, blind: "34/39", after: "39/39", floor: 1 },
-  { name: "v12", cases: holdoutV12, benign: holdoutV12Benign, size: 46, blind: "39/46", after: "45/46", floor: 0.97 },
-  { name: "v13", cases: holdoutV13, benign: holdoutV13Benign, size: 43, blind: "36/43", after: "42/43", floor: 0.97 },
-  { name: "v14", cases: holdoutV14, benign: holdoutV14Benign, size: 42, blind: "40/42", after: "42/42", floor: 1 },
-  { name: "v15", cases: holdoutV15, benign: holdoutV15Benign, size: 40, blind: "32/40", after: "40/40", floor: 1 },
-  { name: "v16", cases: holdoutV16, benign: holdoutV16Benign, size: 40, blind: "26/40", after: "40/40", floor: 1 },
-];
 for (const h of tunedHoldouts) {
   describe(`holdout ${h.name} (measured blind once, then used to write rules)`, () => {
     it(`reports recall on ${h.name}: ${h.after} after the rule work (${h.blind} when measured blind)`, () => {
