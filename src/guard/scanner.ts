@@ -9,7 +9,7 @@ import { severityAtLeast, type Severity } from "./severity.js";
 import { tierUp } from "./regex-tier-up.js";
 import { charClasses, visible, type DetectorContext } from "./text-detectors.js";
 import type { UpstreamDefinitions } from "./tool-guard.js";
-import { isSuspicious, scoreSignals, SCORE_RULE_ID, strongestSignal, type Analysed } from "./weak-signals.js";
+import { isSuspicious, mayBeSuspicious, scoreSignals, SCORE_RULE_ID, strongestSignal, type Analysed } from "./weak-signals.js";
 
 export interface Finding {
   definition: DefinitionRef;
@@ -490,8 +490,10 @@ export function createScanner(options: ScannerOptions = {}): Scanner {
     if (signals && !out.some((f) => f.severity !== "info" && f.severity !== "low")) {
       const prose = channel("prose");
       const key = channel("key");
-      const scored = scoreSignals(signals, prose.units.length ? scoringInput(prose) : undefined, key.units.length ? scoringInput(key) : undefined);
-      if (isSuspicious(scored)) {
+      const proseInput = prose.units.length ? scoringInput(prose) : undefined;
+      const keyInput = key.units.length ? scoringInput(key) : undefined;
+      const scored = mayBeSuspicious(signals, proseInput, keyInput) ? scoreSignals(signals, proseInput, keyInput) : undefined;
+      if (scored && isSuspicious(scored)) {
         const unit = prose.units[0] ?? key.units[0]!;
         const names = scored.present.map((p) => `${p.name}${p.strength < 1 ? " (weak)" : ""}`).join(", ");
         out.push({

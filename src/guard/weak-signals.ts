@@ -235,6 +235,21 @@ export function scoreSignals(signals: readonly CompiledSignal[], prose: Analysed
   return { score: best.score, present: presentSignals(signals, best.strength) };
 }
 
+/**
+ * Whether any window of the text could be suspicious: the signals whose strong words (for
+ * obligation, also its imperatives; for a sink, also a property name) occur anywhere, taken
+ * together. isSuspicious only grows with more strong signals, so when these are not enough no window
+ * is, and scoreSignals need not run.
+ */
+export function mayBeSuspicious(signals: readonly CompiledSignal[], prose: Analysed | undefined, keys: Analysed | undefined): boolean {
+  const has = (text: Analysed | undefined, id: number | undefined) => id !== undefined && text !== undefined && text.present.includes(id);
+  let mask = 0;
+  for (const s of signals) {
+    if (has(prose, s.strong) || has(keys, s.strong) || has(prose, s.imperative) || has(keys, s.imperative) || has(keys, s.keys)) mask |= SIGNAL_BIT[s.vocabulary.name];
+  }
+  return suspiciousMask(mask);
+}
+
 /** Room per offset in an encoded event: a signal (up to 10) times its three lists. */
 const EVENT_KINDS = 32;
 
