@@ -380,7 +380,8 @@ export function createScanner(options: ScannerOptions = {}): Scanner {
       const i = unitAt(c.starts, at);
       unit = c.units[i]!;
       offset = c.starts[i]!;
-      return base + end <= offset + unit.text.length && !(rule.textValueOnly && unit.flag); // never across two fields
+      if (base + end > offset + unit.text.length) return false; // never across two fields
+      return !(rule.textValueOnly && unit.flag);
     });
     if (!m || !unit) return undefined;
     const from = widenToTool(m, text);
