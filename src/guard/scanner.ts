@@ -120,9 +120,8 @@ export function createScanner(options: ScannerOptions = {}): Scanner {
   const proseRegexRules = regexRules.filter((r) => r.roles.has("prose"));
   // What a prose rule's finding in hidden text is reported under (see report).
   const hiddenKeys = proseRegexRules.map((r) => `${r.id}:hidden`);
-  const ruleChannels = new Map(regexRules.map((r) => [r, channelsFor(r)]));
   // By regex rule index: its channels, its gate's index (-1: none) and its start id (-1: none).
-  const regexChannels = regexRules.map((r) => ruleChannels.get(r)!);
+  const regexChannels = regexRules.map(channelsFor);
   const regexGates = Int32Array.from(regexRules, (r) => r.gate?.index ?? -1);
   const regexStarts = Int32Array.from(regexRules, (r) => r.start?.id ?? -1);
   /** Scratch: the indexes of the regex rules whose gates a definition opens. */
@@ -143,13 +142,13 @@ export function createScanner(options: ScannerOptions = {}): Scanner {
   // By channel, the start ids of the rules that look for their starts in it: a channel's start lists
   // are made for the active ones among those only.
   const startsReading = new Map<ChannelName, Int32Array>();
-  for (const rule of regexRules) {
-    if (!rule.start || rule.path) continue;
-    for (const name of ruleChannels.get(rule)!) {
+  regexRules.forEach((rule, i) => {
+    if (!rule.start || rule.path) return;
+    for (const name of regexChannels[i]!) {
       if (!startsReading.has(name)) startsReading.set(name, ruleSet.gates.startSet());
       startsReading.get(name)![rule.start.id >> 5]! |= 1 << (rule.start.id & 31);
     }
-  }
+  });
   const channelStarts = ruleSet.gates.startSet();
   // Every prose rule with starts, for decoded hidden text (which all prose rules read).
   const proseStarts = ruleSet.gates.startSet();
