@@ -138,6 +138,8 @@ export function createScanner(options: ScannerOptions = {}): Scanner {
   // the gates they open, and the start ids of its rules that passed their gates.
   const definitionGroups = new Uint8Array(ruleSet.gates.groupCount);
   const openGates = new Uint8Array(ruleSet.gates.gateCount);
+  // The gates opened by the decoded hidden text being read (see decodedTextReading; one at a time).
+  const decodedGates = new Uint8Array(ruleSet.gates.gateCount);
   const activeStarts = ruleSet.gates.startSet();
   // By channel, the start ids of the rules that look for their starts in it: a channel's start lists
   // are made for the active ones among those only.
@@ -258,17 +260,16 @@ export function createScanner(options: ScannerOptions = {}): Scanner {
 
   /**
    * How the prose rules read a decoded text: the gates its words open (a rule whose gate stays shut
-   * cannot match), and where the rules may start, as in a channel (see GateIndex.startLists);
+   * cannot match; valid until the next call), and where the rules may start, as in a channel (see GateIndex.startLists);
    * `starts` is undefined when its words cannot be lined up (lower-casing changes a length, or a
    * Kelvin sign).
    */
   function decodedTextReading(text: string): { open: Uint8Array; starts: Array<number[] | undefined> | undefined } {
     const lower = text.toLowerCase();
     const analysis = ruleSet.gates.analyze(lower, false);
-    const open = new Uint8Array(ruleSet.gates.gateCount);
-    ruleSet.gates.openGates(analysis.present, open);
+    ruleSet.gates.openGates(analysis.present, decodedGates);
     const aligned = lower.length === text.length && !wordStartsShiftedIn(text);
-    return { open, starts: aligned ? ruleSet.gates.startLists(analysis, proseStarts) : undefined };
+    return { open: decodedGates, starts: aligned ? ruleSet.gates.startLists(analysis, proseStarts) : undefined };
   }
 
   /**
