@@ -9,7 +9,6 @@ import { registerPin } from "./pin.js";
 import { registerScan } from "./scan.js";
 import { registerServe } from "./serve.js";
 
-
 const program = new Command()
   .name("sapper")
   .description("Production gateway and auditor for MCP servers")
