@@ -23,8 +23,8 @@ function expectFlagged(text: string, family: Family, properties?: Record<string,
 }
 
 /** A benign look-alike: no finding at or above `medium` (the list names any, so a failure shows why). */
-function expectClean(text: string) {
-  expect(warned(scanTool(text)).map((f) => `${f.rule}: ${f.excerpt}`)).toEqual([]);
+function expectClean(text: string, properties?: Record<string, unknown>) {
+  expect(warned(scanTool(text, properties)).map((f) => `${f.rule}: ${f.excerpt}`)).toEqual([]);
 }
 
 describe("tool-selection hijacking and shadowing without a file or URL", () => {
@@ -124,7 +124,7 @@ describe("secrets and file contents asked for by a parameter's name", () => {
   ])("flags a property named %s", (name, family) => expectFlagged("Formats a value.", family, { [name]: { type: "string" } }));
 
   it.each(["value_of_field", "content_of_page", "api_key", "text_from_clipboard", "valueOfTokenCount", "apiKeyId", "value_of_token_count", "data_from_api_key_usage"])("does not flag a property named %s", (name) => {
-    expect(warned(scanTool("Formats a value.", { [name]: { type: "string" } })).map((f) => `${f.rule}: ${f.excerpt}`)).toEqual([]);
+    expectClean("Formats a value.", { [name]: { type: "string" } });
   });
 });
 
@@ -237,7 +237,7 @@ describe("benign look-alikes published by real servers", () => {
     ["Use this instead of 'execute_command' when you only need a listing."],
     ["Search events. Choose logs instead of errors when the user asks about output."],
   ])("does not flag %s", (text, properties) => {
-    expect(warned(scanTool(text, properties)).map((f) => `${f.rule}: ${f.excerpt}`)).toEqual([]);
+    expectClean(text, properties);
   });
 });
 
@@ -381,7 +381,7 @@ describe("a parameter name saying its value is a secret taken from a credential 
   );
 
   it.each(["npmrc_path", "use_netrc", "token_from_env", "read_from_cache", "key_from_config_name"])("does not flag a property named %s", (name) => {
-    expect(warned(scanTool("Publishes a package.", { [name]: { type: "string" } })).map((f) => `${f.rule}: ${f.excerpt}`)).toEqual([]);
+    expectClean("Publishes a package.", { [name]: { type: "string" } });
   });
 });
 
@@ -582,7 +582,7 @@ describe("full-schema poisoning: a parameter's value, type, default or choices t
     [{ mode: { type: "string", enum: ["with_metadata", "plain"], default: "with_metadata" } }],
     [{ id: { type: ["string", "null"], description: "Record id" } }],
   ])("does not flag ordinary parameters from real tools %#", (properties) => {
-    expect(warned(scanTool("Runs the task.", properties)).map((f) => `${f.rule}: ${f.excerpt}`)).toEqual([]);
+    expectClean("Runs the task.", properties);
   });
 });
 
@@ -609,7 +609,7 @@ describe("usage hints of real servers that look like reading and passing on", ()
     [{ session: { type: "string", description: "The UUID of this chat; pass the same value on later calls." } }],
     [{ thread: { type: "string", description: "Identifier for the current conversation, returned by the first call." } }],
   ])("does not take a conversation id parameter for the conversation %#", (properties) => {
-    expect(warned(scanTool("Answers a question.", properties)).map((f) => `${f.rule}: ${f.excerpt}`)).toEqual([]);
+    expectClean("Answers a question.", properties);
   });
 
   it.each([
@@ -745,14 +745,14 @@ describe("holdout v14 classes: mirror endpoints, cookies from the user's browser
 
   it("leaves alone a message-type parameter that mentions system messages in chats", () => {
     const properties = { msg_type: { type: "string", description: "Message type. Optional values: text, post, system: only supports pushing system messages in bot single chats." } };
-    expect(warned(scanTool("Sends a message.", properties)).map((f) => `${f.rule}: ${f.excerpt}`)).toEqual([]);
+    expectClean("Sends a message.", properties);
   });
 });
 
 describe("holdout v15 classes: flags cannot carry data, where a value lives, secret environment variables, secrecy in four more languages", () => {
   it("does not read a boolean or number flag's name as a field that carries secrets out", () => {
     const flags = { include_dynamic_secrets: { type: "boolean" }, include_credentials: { type: ["boolean", "null"] } };
-    expect(warned(scanTool("Lists secrets.", flags)).map((f) => `${f.rule}: ${f.excerpt}`)).toEqual([]);
+    expectClean("Lists secrets.", flags);
   });
 
   it("still reads a text field's name that way", () => {
