@@ -3,6 +3,7 @@
 // Cost matters (it runs on every connect and list_changed): a definition's text is joined into a
 // few channels so each rule runs once per definition; one pass of the gate index over each channel
 // tells which rules' gates open and where each rule can start, so a rule is tried only there.
+import { exampleSamples, insideSample } from "./example-calls.js";
 import { collectText, definitionLabel, listDefinitions, type DefinitionRef, type TextRole, type TextUnit } from "./definition-text.js";
 import { loadRuleSet, restrictStarts, type CompiledDetectorRule, type CompiledRegexRule, type CompiledRule, type Family, type Gate, type RuleSet, type RuleStarts, type TextAnalysis } from "./rule-set.js";
 import { severityAtLeast, type Severity } from "./severity.js";
@@ -166,6 +167,17 @@ export function createScanner(options: ScannerOptions = {}): Scanner {
     return !own.names.has(normalized) && !own.tokens.has(normalized) && !isSibling(normalized, own);
   }
 
+  /** By prose unit, the sample arguments of example calls of the server's own tools in it (see example-calls.ts); made on first use. */
+  const samples = new WeakMap<TextUnit, number[]>();
+
+  /** Whether [start, end) of a unit lies in a sample argument of an example call of one of the server's own tools: a match there does not count. */
+  function inExampleSample(unit: TextUnit, start: number, end: number, own: OwnNames): boolean {
+    if (unit.role !== "prose") return false;
+    let found = samples.get(unit);
+    if (!found) samples.set(unit, (found = exampleSamples(unit.text, (name) => own.names.has(name.toLowerCase().replace(/[-.]/g, "_")))));
+    return found.length > 0 && insideSample(found, start, end);
+  }
+
   function firstMatch(rule: CompiledRegexRule, text: string, own: OwnNames, accept: (start: number, end: number) => boolean): RegExpExecArray | undefined {
     rule.regex.lastIndex = 0;
     for (let m = rule.regex.exec(text); m !== null; m = rule.regex.exec(text)) {
@@ -310,6 +322,7 @@ export function createScanner(options: ScannerOptions = {}): Scanner {
       const offset = c.starts[i]! - base;
       if (end > offset + unit.text.length) continue; // never across two fields
       if (rule.textValueOnly && unit.flag) continue;
+      if (inExampleSample(unit, at - offset, end - offset, own)) continue;
       const from = widenToTool(m, text);
       return { unit, start: from - offset, end: end - offset, text: text.slice(from, end) };
     }
@@ -381,7 +394,7 @@ export function createScanner(options: ScannerOptions = {}): Scanner {
       unit = c.units[i]!;
       offset = c.starts[i]!;
       if (base + end > offset + unit.text.length) return false; // never across two fields
-      return !(rule.textValueOnly && unit.flag);
+      return !(rule.textValueOnly && unit.flag) && !inExampleSample(unit, at - offset, base + end - offset, own);
     });
     if (!m || !unit) return undefined;
     const from = widenToTool(m, text);
