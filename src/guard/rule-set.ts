@@ -266,7 +266,11 @@ class SubstringAutomaton {
   }
 }
 
-/** Per trie node, the rule start ids (bits, `words` Int32 per node) a word reaching it may start; `any` marks nodes with one. */
+/**
+ * The rule start ids (bits, `words` Int32 per row) a word may start, by row: row 2n for a word that
+ * reaches trie node n and goes on (the rules with a start prefix on the path to n), row 2n + 1 for a
+ * word that ends at n (those, and the rules that start with that whole word). `any` marks rows with one.
+ */
 interface StartMasks {
   words: number;
   masks: Int32Array;
@@ -412,9 +416,11 @@ export class GateIndex {
   private nodes = 1;
   /** Per rule start id, the trie nodes of the word prefixes its matches begin with. */
   private readonly startsOfRule: number[][] = [];
+  /** Per rule start id, the trie nodes of the whole words its matches may begin with. */
+  private readonly exactOfRule: number[][] = [];
   /** Literals rules may start with anywhere (not only at a word start), and the start ids of those rules. */
   private readonly startSubstrings = new Map<string, number[]>();
-  /** The rules a word may start, by the deepest trie node it reaches; built on first use. */
+  /** The rules a word may start, by the deepest trie node it reaches and whether it ends there; built on first use. */
   private starts: StartMasks | undefined;
   /** Substring gates by substring (lower case), in the order registered; compiled into `tables` on first use. */
   private readonly bySubstring = new Map<string, number[]>();
@@ -509,16 +515,21 @@ export class GateIndex {
 
   /**
    * Registers what every match of a rule starts with (see start-words.ts): a word with one of
-   * `prefixes`, or one of `substrings` anywhere (lower case). Returns the rule's start id.
+   * `prefixes`, a word that is one of `exact`, or one of `substrings` anywhere (lower case). Returns
+   * the rule's start id.
    */
-  addStarts(prefixes: readonly string[], substrings: readonly string[] = []): number {
+  addStarts(prefixes: readonly string[], substrings: readonly string[] = [], exact: readonly string[] = []): number {
     const id = this.startsOfRule.length;
-    const nodes: number[] = [];
-    for (const prefix of prefixes) {
-      const node = this.nodeFor(prefix);
-      if (node > 0 && !nodes.includes(node)) nodes.push(node);
-    }
-    this.startsOfRule.push(nodes);
+    const nodesOf = (words: readonly string[]) => {
+      const nodes: number[] = [];
+      for (const word of words) {
+        const node = this.nodeFor(word);
+        if (node > 0 && !nodes.includes(node)) nodes.push(node);
+      }
+      return nodes;
+    };
+    this.startsOfRule.push(nodesOf(prefixes));
+    this.exactOfRule.push(nodesOf(exact));
     for (const sub of substrings) {
       const rules = this.startSubstrings.get(sub);
       if (rules) rules.push(id);
@@ -573,9 +584,9 @@ export class GateIndex {
   private startMasks(): StartMasks {
     if (this.starts) return this.starts;
     const words = Math.max(1, Math.ceil(this.startsOfRule.length / 32));
-    const masks = new Int32Array(this.nodes * words);
+    const prefixMasks = new Int32Array(this.nodes * words);
     this.startsOfRule.forEach((nodes, rule) => {
-      for (const node of nodes) masks[node * words + (rule >> 5)]! |= 1 << (rule & 31);
+      for (const node of nodes) prefixMasks[node * words + (rule >> 5)]! |= 1 << (rule & 31);
     });
     // Parents before children: a child inherits the rules of every prefix above it.
     const queue = [0];
@@ -584,13 +595,24 @@ export class GateIndex {
       for (let k = 0; k < ALPHABET; k++) {
         const child = this.next[node * ALPHABET + k]!;
         if (child < 0) continue;
-        if (node > 0) for (let w = 0; w < words; w++) masks[child * words + w]! |= masks[node * words + w]!;
+        if (node > 0) for (let w = 0; w < words; w++) prefixMasks[child * words + w]! |= prefixMasks[node * words + w]!;
         queue.push(child);
       }
     }
-    const any = new Uint8Array(this.nodes);
-    for (let node = 0; node < this.nodes; node++) for (let w = 0; w < words; w++) if (masks[node * words + w] !== 0) any[node] = 1;
-    this.starts = { words, masks, any };
+    // Rows: 2n for a word going on past node n, 2n + 1 for a word ending there (its whole-word rules too).
+    const rows = new Int32Array(2 * this.nodes * words);
+    for (let node = 0; node < this.nodes; node++) {
+      for (let w = 0; w < words; w++) {
+        rows[2 * node * words + w] = prefixMasks[node * words + w]!;
+        rows[(2 * node + 1) * words + w] = prefixMasks[node * words + w]!;
+      }
+    }
+    this.exactOfRule.forEach((nodes, rule) => {
+      for (const node of nodes) rows[(2 * node + 1) * words + (rule >> 5)]! |= 1 << (rule & 31);
+    });
+    const any = new Uint8Array(2 * this.nodes);
+    for (let row = 0; row < 2 * this.nodes; row++) for (let w = 0; w < words; w++) if (rows[row * words + w] !== 0) any[row] = 1;
+    this.starts = { words, masks: rows, any };
     return this.starts;
   }
 
@@ -764,7 +786,9 @@ export class GateIndex {
         }
       }
       if (length === 0) continue;
-      if (startsAt[deepest] === 1) wordStarts.push(i - length, deepest);
+      // A word that is a trie node ends there (its row 2n + 1); any other went on past its deepest node.
+      const row = node > 0 ? 2 * node + 1 : 2 * deepest;
+      if (startsAt[row] === 1) wordStarts.push(i - length, row);
       if (node > 0 && terminal[node]! >= 0) found.see(terminal[node]!, i - length, i);
       node = 0;
       deepest = 0;
@@ -818,7 +842,7 @@ export function restrictStarts(analysis: RuleStarts, stretches: readonly number[
 
 /** What running the rules needs of a pass: where they may start and, in long text, where gate groups are satisfied. */
 export interface RuleStarts {
-  /** Words that may start a rule with start words: (offset, deepest trie node) pairs, in text order (see GateIndex.startLists). */
+  /** Words that may start a rule with start words: (offset, start row) pairs, in text order (see StartMasks and GateIndex.startLists). */
   wordStarts: number[];
   /** Start literals found anywhere: (offset, literal) pairs, in text order (see GateIndex.startLists). */
   substringStarts: number[];
@@ -849,9 +873,10 @@ export interface CompiledRegexRule extends CompiledRuleBase {
    * id and the same pattern, sticky. From "words": every match starts at a word with one of the
    * rule's prefixes, so the rule runs only there, in any text. From "literals": the literals were
    * read from the whole pattern; they stand in for a search of the whole text, or of a stretch of
-   * it (where the stretch begins is tried too).
+   * it (where the stretch begins is tried too). `wholeWords`: some start words count only as whole
+   * words, which a Kelvin sign (lower-cased to "k") could join to the next one.
    */
-  start: { id: number; sticky: RegExp; from: "words" | "literals" } | undefined;
+  start: { id: number; sticky: RegExp; from: "words" | "literals"; wholeWords: boolean } | undefined;
   /** The pattern, sticky, when every match starts where a line does (see startsAtLines): the rule is tried only there. */
   lineStarts: RegExp | undefined;
 }
@@ -897,11 +922,15 @@ export function compileRuleSet(file: RuleFile): RuleSet {
   const gates = new GateIndex();
   const sticky = (regex: RegExp) => new RegExp(regex.source, `${regex.flags.replace("g", "")}y`);
   const startOf = (regex: RegExp): CompiledRegexRule["start"] => {
-    const prefixes = startPrefixes(regex.source);
-    if (prefixes) return { id: gates.addStarts(prefixes), sticky: sticky(regex), from: "words" };
     // Literals are read for patterns without the u flag only (it changes escapes and case folding).
     const literals = regex.flags.includes("u") ? undefined : literalStarts(regex.source);
-    return literals ? { id: gates.addStarts(literals.words, literals.substrings), sticky: sticky(regex), from: "literals" } : undefined;
+    const prefixes = startPrefixes(regex.source);
+    if (prefixes) {
+      // The same start words, read closer where the literals say which of them are whole words.
+      const words = literals && literals.substrings.length === 0 ? literals : { words: prefixes, exact: [] };
+      return { id: gates.addStarts(words.words, [], words.exact), sticky: sticky(regex), from: "words", wholeWords: words.exact.length > 0 };
+    }
+    return literals ? { id: gates.addStarts(literals.words, literals.substrings, literals.exact), sticky: sticky(regex), from: "literals", wholeWords: literals.exact.length > 0 } : undefined;
   };
   const rules = file.rules.map((r): CompiledRule => {
     if (seen.has(r.id)) throw new SapperError("SAPPER_RULES_INVALID", `rule id ${r.id} is used twice`);

@@ -194,7 +194,7 @@ export function createScanner(options: ScannerOptions = {}): Scanner {
    */
   function matchChannel(rule: CompiledRegexRule, c: Channel, own: OwnNames): UnitMatch | undefined {
     const start = rule.start;
-    if (start?.from === "words") {
+    if (start?.from === "words" && !(start.wholeWords && wordStartsShifted(c))) {
       const starts = startsOf(c, start.id);
       if (starts) return matchAtStarts(rule, start.sticky, c, own, starts);
     }
@@ -285,25 +285,22 @@ export function createScanner(options: ScannerOptions = {}): Scanner {
   }
 
   /**
-   * A rule's matches tried (sticky) only at the candidates, in order, as a global search would find
-   * them: a candidate inside an earlier match is skipped, whether that match was kept or not, and a
-   * match of a foreign-tool rule that names one of the server's own tools is not kept.
+   * A rule's first match tried (sticky) only at the candidates, in order, as a global search would
+   * find them, that `accept` keeps: a candidate inside an earlier match is skipped, whether that
+   * match was kept or not, and a match of a foreign-tool rule that names one of the server's own
+   * tools is not kept.
    */
-  function* matchesAt(rule: CompiledRegexRule, sticky: RegExp, text: string, own: OwnNames, candidates: readonly number[]): Generator<RegExpExecArray> {
+  function firstMatchAt(rule: CompiledRegexRule, sticky: RegExp, text: string, own: OwnNames, candidates: readonly number[], accept?: (m: RegExpExecArray) => boolean): RegExpExecArray | undefined {
     let searchedTo = 0;
-    for (const at of candidates) {
+    for (let k = 0; k < candidates.length; k++) {
+      const at = candidates[k]!;
       if (at < searchedTo) continue; // inside a match already tried
       sticky.lastIndex = at;
       const m = sticky.exec(text);
       if (!m || m[0].length === 0) continue;
       searchedTo = at + m[0].length;
-      if (!rule.foreignToolOnly || isForeignTool(toolNamed(m), own)) yield m;
+      if ((!rule.foreignToolOnly || isForeignTool(toolNamed(m), own)) && (!accept || accept(m))) return m;
     }
-  }
-
-  /** The first match of a rule in a text, tried (sticky) only at the candidates. */
-  function firstMatchAt(rule: CompiledRegexRule, sticky: RegExp, text: string, own: OwnNames, candidates: number[]): RegExpExecArray | undefined {
-    for (const m of matchesAt(rule, sticky, text, own, candidates)) return m;
     return undefined;
   }
 
@@ -313,20 +310,22 @@ export function createScanner(options: ScannerOptions = {}): Scanner {
    * channel's text from `base` on (all of it unless given); candidates are offsets in it.
    */
   function matchAtStarts(rule: CompiledRegexRule, sticky: RegExp, c: Channel, own: OwnNames, candidates: readonly number[], text = c.text, base = 0, ownFrom = 0, ownTo = Infinity): UnitMatch | undefined {
-    for (const m of matchesAt(rule, sticky, text, own, candidates)) {
+    let unit: TextUnit | undefined;
+    let offset = 0;
+    const m = firstMatchAt(rule, sticky, text, own, candidates, (m) => {
       const at = m.index;
       const end = at + m[0].length;
-      if (base + at < ownFrom || base + at >= ownTo || base + end > ownTo) continue;
+      if (base + at < ownFrom || base + at >= ownTo || base + end > ownTo) return false;
       const i = unitAt(c.starts, base + at);
-      const unit = c.units[i]!;
-      const offset = c.starts[i]! - base;
-      if (end > offset + unit.text.length) continue; // never across two fields
-      if (rule.textValueOnly && unit.flag) continue;
-      if (inExampleSample(unit, at - offset, end - offset, own)) continue;
-      const from = widenToTool(m, text);
-      return { unit, start: from - offset, end: end - offset, text: text.slice(from, end) };
-    }
-    return undefined;
+      unit = c.units[i]!;
+      offset = c.starts[i]! - base;
+      if (end > offset + unit.text.length) return false; // never across two fields
+      return !(rule.textValueOnly && unit.flag) && !inExampleSample(unit, at - offset, end - offset, own);
+    });
+    if (!m || !unit) return undefined;
+    const end = m.index + m[0].length;
+    const from = widenToTool(m, text);
+    return { unit, start: from - offset, end: end - offset, text: text.slice(from, end) };
   }
 
   /**

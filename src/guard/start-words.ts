@@ -96,12 +96,18 @@ export function startsAtLines(source: string, flags: string): boolean {
  * class, for instance) or the pattern uses syntax this reading does not know.
  */
 export interface LiteralStarts {
+  /** Word prefixes: a match starts at a word that begins with one of them. */
   words: string[];
+  /**
+   * Whole words: a match starts at a word that is exactly one of them (as the gate index reads words,
+   * runs of [a-z0-9]), because the pattern ends the word there (`\b`, a space, `\s`, a `-`...).
+   */
+  exact: string[];
   substrings: string[];
 }
 
 const LITERAL_CHARS = 12;
-const MAX_LITERALS = 400;
+const MAX_LITERALS = 2000;
 
 type Atom =
   | { kind: "char"; char: string; min: number; max: number }
@@ -110,8 +116,8 @@ type Atom =
   | { kind: "boundary" }
   /** Zero-width: `^`, `$`, `\B` and look-arounds. */
   | { kind: "assertion" }
-  /** Anything else that reads a character: classes, `.`, `\d`, back references. */
-  | { kind: "other" }
+  /** Anything else that reads a character: classes, `.`, `\d`, back references; `nonWord` when it never reads [A-Za-z0-9] (`\s`, `[\s_-]`). */
+  | { kind: "other"; nonWord?: boolean }
   /** Where a repeated group's first repetition ends: the literal stops there. */
   | { kind: "stop" };
 
@@ -144,7 +150,9 @@ class PatternReader {
       const atom = this.atom();
       const [min, max] = this.quantifier();
       if (atom.kind === "char" || atom.kind === "group") atoms.push({ ...atom, min, max });
-      else if (atom.kind === "other" || min > 0) atoms.push(atom);
+      // An optional class may be absent: it does not end a word then.
+      else if (atom.kind === "other") atoms.push(min > 0 ? atom : { kind: "other" });
+      else if (min > 0) atoms.push(atom);
       else atoms.push({ kind: "assertion" }); // an optional \b asserts nothing
     }
     return atoms;
@@ -175,12 +183,13 @@ class PatternReader {
     if (c === "(") return this.group();
     if (c === "[") {
       // A class ends at the first `]` not escaped (`[]` is an empty class in JavaScript).
+      const from = this.at + 1;
       for (this.at++; this.source[this.at] !== "]"; this.at++) {
         if (this.at >= this.source.length) throw new UnknownSyntax();
         if (this.source[this.at] === "\\") this.at++;
       }
       this.at++;
-      return { kind: "other" };
+      return { kind: "other", nonWord: classIsNonWord(this.source.slice(from, this.at - 1)) };
     }
     this.at++;
     if (c === "\\") return this.escape();
@@ -228,23 +237,50 @@ class PatternReader {
     if (c === "t") return { kind: "char", char: "\t", min: 1, max: 1 };
     if (c === "r") return { kind: "char", char: "\r", min: 1, max: 1 };
     // Classes (\d \w \s ...), back references, \0, \c, \f, \v, \k, \p: not one known character.
-    if (/[0-9a-zA-Z]/.test(c)) return { kind: "other" };
+    if (/[0-9a-zA-Z]/.test(c)) return { kind: "other", nonWord: c === "s" || c === "W" };
     return { kind: "char", char: c, min: 1, max: 1 };
   }
 }
 
-/** Adds to `out` the literals a match of `atoms` (from `k` on) starts with, after `literal`; "\b" marks a word start. */
-function startsOf(atoms: readonly Atom[], k: number, literal: string, word: boolean, out: Set<string>): void {
+/**
+ * Whether a class body (between `[` and `]`) reads no [A-Za-z0-9]: only `\s`, escaped punctuation
+ * and plain characters other than letters and digits, with no range and no negation.
+ */
+function classIsNonWord(body: string): boolean {
+  if (body.startsWith("^")) return false;
+  for (let i = 0; i < body.length; i++) {
+    const c = body[i]!;
+    if (c === "\\") {
+      const e = body[++i];
+      if (e === undefined || (/[0-9A-Za-z]/.test(e) && !"stnr".includes(e))) return false;
+    } else if (/[0-9A-Za-z]/.test(c) || (c === "-" && i > 0 && i < body.length - 1)) return false;
+  }
+  return true;
+}
+
+/** Records a literal; `closed` when the match ends its first word there. A literal is closed only if every way to it is. */
+function emit(out: Map<string, boolean>, literal: string, closed: boolean): void {
+  if (out.size > MAX_LITERALS) throw new UnknownSyntax();
+  out.set(literal, (out.get(literal) ?? true) && closed);
+}
+
+/**
+ * Adds to `out` the literals a match of `atoms` (from `k` on) starts with, after `literal`; "\b"
+ * marks a word start. A literal is closed when what follows it cannot continue its word: `\b` or a
+ * class of no letters and digits.
+ */
+function startsOf(atoms: readonly Atom[], k: number, literal: string, word: boolean, out: Map<string, boolean>): void {
   if (out.size > MAX_LITERALS) throw new UnknownSyntax();
   const atom = atoms[k];
+  const written = word ? `\\b${literal}` : literal;
   if (literal.length >= LITERAL_CHARS || atom === undefined || atom.kind === "stop" || atom.kind === "other") {
     if (literal === "") throw new UnknownSyntax(); // a match could start anywhere, or be empty
-    out.add(word ? `\\b${literal}` : literal);
+    emit(out, written, atom?.kind === "other" && atom.nonWord === true);
     return;
   }
   if (atom.kind === "boundary" || atom.kind === "assertion") {
     // Zero width: before any literal it only narrows where a match starts; after one, the literal ends.
-    if (literal !== "") startsOf(atoms, atoms.length, literal, word, out);
+    if (literal !== "") emit(out, written, atom.kind === "boundary");
     else startsOf(atoms, k + 1, literal, word || atom.kind === "boundary", out);
     return;
   }
@@ -262,7 +298,7 @@ function startsOf(atoms: readonly Atom[], k: number, literal: string, word: bool
 }
 
 export function literalStarts(source: string): LiteralStarts | undefined {
-  const found = new Set<string>();
+  const found = new Map<string, boolean>();
   try {
     for (const alternative of new PatternReader(source).read()) startsOf(alternative, 0, "", false, found);
   } catch (err) {
@@ -270,14 +306,17 @@ export function literalStarts(source: string): LiteralStarts | undefined {
     throw err;
   }
   const words = new Set<string>();
+  const exact = new Set<string>();
   const substrings = new Set<string>();
-  for (const literal of found) {
+  for (const [literal, closed] of found) {
     // A word start is found by the gate index's word pass, which reads words of [a-z0-9].
     const word = literal.startsWith("\\b") ? /^[a-z0-9]+/.exec(literal.slice(2))?.[0] : undefined;
-    if (word) words.add(word);
+    // The word ends inside the literal (a space or a `-` follows it), or where the literal is closed.
+    if (word) (closed || word.length < literal.length - 2 ? exact : words).add(word);
     else substrings.add(literal.startsWith("\\b") ? literal.slice(2) : literal);
   }
-  // A literal that begins with another adds no place to look.
+  // A literal that begins with another adds no place to look; nor does a whole word that begins with a prefix.
   const shortest = (all: Set<string>) => [...all].filter((a) => ![...all].some((b) => b !== a && a.startsWith(b)));
-  return { words: shortest(words), substrings: shortest(substrings) };
+  const prefixes = shortest(words);
+  return { words: prefixes, exact: [...exact].filter((w) => !prefixes.some((p) => w.startsWith(p))), substrings: shortest(substrings) };
 }

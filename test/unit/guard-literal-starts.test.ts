@@ -10,7 +10,7 @@ import { loadRuleSet } from "../../src/guard/rule-set.js";
 import { literalStarts, startPrefixes, startsAtLines } from "../../src/guard/start-words.js";
 import type { UpstreamDefinitions } from "../../src/guard/tool-guard.js";
 
-const sorted = (starts: ReturnType<typeof literalStarts>) => starts && { words: [...starts.words].sort(), substrings: [...starts.substrings].sort() };
+const sorted = (starts: ReturnType<typeof literalStarts>) => starts && { words: [...starts.words].sort(), exact: [...starts.exact].sort(), substrings: [...starts.substrings].sort() };
 
 describe("start words", () => {
   it("are the words each alternative begins with, whole unless a quantifier follows their last letter", () => {
@@ -30,17 +30,23 @@ describe("line starts", () => {
 
 describe("literal starts", () => {
   it("reads words after \\b and literals anywhere, through optional parts and groups", () => {
-    expect(sorted(literalStarts(String.raw`\b(?:read|open)s?\s+the`))).toEqual({ words: ["open", "read"], substrings: [] });
-    expect(sorted(literalStarts(String.raw`~?\/?\.ssh\b`))).toEqual({ words: [], substrings: [".ssh", "/.ssh", "~.ssh", "~/.ssh"] });
-    expect(sorted(literalStarts(String.raw`(?<![\w/.-])\.(?:env|npmrc)\b|<!--`))).toEqual({ words: [], substrings: [".env", ".npmrc", "<!--"] });
-    expect(sorted(literalStarts(String.raw`\bAPI[-_ ]?KEY|\b-x`))).toEqual({ words: ["api"], substrings: ["-x"] });
+    expect(sorted(literalStarts(String.raw`\b(?:read|open)s?\s+the`))).toEqual({ words: [], exact: ["open", "opens", "read", "reads"], substrings: [] });
+    expect(sorted(literalStarts(String.raw`~?\/?\.ssh\b`))).toEqual({ words: [], exact: [], substrings: [".ssh", "/.ssh", "~.ssh", "~/.ssh"] });
+    expect(sorted(literalStarts(String.raw`(?<![\w/.-])\.(?:env|npmrc)\b|<!--`))).toEqual({ words: [], exact: [], substrings: [".env", ".npmrc", "<!--"] });
+    expect(sorted(literalStarts(String.raw`\bAPI[-_ ]?KEY|\b-x`))).toEqual({ words: ["api"], exact: [], substrings: ["-x"] });
+  });
+
+  it("reads a start word as whole where the pattern ends the word: \\b, a space, \\s or a class of no letters", () => {
+    expect(sorted(literalStarts(String.raw`\b(?:use|call)(?:s|d)?\b`))).toEqual({ words: [], exact: ["call", "calld", "calls", "use", "used", "uses"], substrings: [] });
+    expect(sorted(literalStarts(String.raw`\bthe[\s_-]+x|\bto(?=\s)|\bsend\w*`))).toEqual({ words: ["send", "to"], exact: ["the"], substrings: [] });
+    expect(sorted(literalStarts(String.raw`\bfoo[a-z]|\bbar[-x]`))).toEqual({ words: ["bar", "foo"], exact: [], substrings: [] });
   });
 
   it("stops a literal where a repetition, a class or an assertion begins", () => {
-    expect(sorted(literalStarts(String.raw`(?:ab)+c`))).toEqual({ words: [], substrings: ["ab"] });
-    expect(sorted(literalStarts(String.raw`xy*z`))).toEqual({ words: [], substrings: ["xy", "xz"] });
-    expect(sorted(literalStarts(String.raw`foo\d+`))).toEqual({ words: [], substrings: ["foo"] });
-    expect(sorted(literalStarts(String.raw`foo(?=bar)`))).toEqual({ words: [], substrings: ["foo"] });
+    expect(sorted(literalStarts(String.raw`(?:ab)+c`))).toEqual({ words: [], exact: [], substrings: ["ab"] });
+    expect(sorted(literalStarts(String.raw`xy*z`))).toEqual({ words: [], exact: [], substrings: ["xy", "xz"] });
+    expect(sorted(literalStarts(String.raw`foo\d+`))).toEqual({ words: [], exact: [], substrings: ["foo"] });
+    expect(sorted(literalStarts(String.raw`foo(?=bar)`))).toEqual({ words: [], exact: [], substrings: ["foo"] });
   });
 
   it("gives nothing when a match could start anywhere or be empty", () => {
@@ -52,7 +58,7 @@ describe("literal starts", () => {
 
   it("keeps to ASCII: a literal ends before any other character", () => {
     expect(sorted(literalStarts("ab\u00e9c|\u5ffd\u7565"))).toBeUndefined();
-    expect(sorted(literalStarts("ab\u00e9c"))).toEqual({ words: [], substrings: ["ab"] });
+    expect(sorted(literalStarts("ab\u00e9c"))).toEqual({ words: [], exact: [], substrings: ["ab"] });
   });
 
   it("hold for the rule file: every place a rule matches in the fixtures starts with one of its start words or literals", () => {
@@ -70,8 +76,10 @@ describe("literal starts", () => {
     let checked = 0;
     for (const rule of rules.rules) {
       if (rule.kind !== "regex") continue;
-      const words = startPrefixes(rule.regex.source);
-      const starts = words ? { words, substrings: [] } : literalStarts(rule.regex.source);
+      // As the rule set compiles them: start words read closer by the literals where they can be.
+      const prefixes = startPrefixes(rule.regex.source);
+      const literals = literalStarts(rule.regex.source);
+      const starts = prefixes ? (literals && literals.substrings.length === 0 ? literals : { words: prefixes, exact: [], substrings: [] }) : literals;
       if (!starts) continue;
       const sticky = new RegExp(rule.regex.source, `${rule.regex.flags.replace("g", "")}y`);
       for (const text of texts) {
@@ -84,7 +92,8 @@ describe("literal starts", () => {
           checked++;
           const atWord = at === 0 || !/[a-z0-9]/.test(lower[at - 1]!);
           const word = /^[a-z0-9]+/.exec(lower.slice(at))?.[0] ?? "";
-          if (!starts.substrings.some((s) => lower.startsWith(s, at)) && !(atWord && starts.words.some((w) => word.startsWith(w)))) missed.push(`${rule.id}: "${text.slice(at, at + 60)}"`);
+          const wordStarts = atWord && (starts.words.some((w) => word.startsWith(w)) || starts.exact.includes(word));
+          if (!starts.substrings.some((s) => lower.startsWith(s, at)) && !wordStarts) missed.push(`${rule.id}: "${text.slice(at, at + 60)}"`);
         }
       }
     }
