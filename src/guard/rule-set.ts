@@ -70,7 +70,11 @@ export const ruleFileSchema = z
     name: z.string().min(1),
     version: z.string().min(1),
     families: z.record(z.enum(FAMILIES), z.string()),
-    foreignToolWords: z.object({ always: z.array(z.string()), never: z.array(z.string()) }).strict(),
+    /**
+     * Words that always or never name another server's tool, and search-query facets: `source:alert`
+     * or `is:open` filters a query, it does not name a `server:tool`.
+     */
+    foreignToolWords: z.object({ always: z.array(z.string()), never: z.array(z.string()), facets: z.array(z.string()).default([]) }).strict(),
     macros: z.record(z.string().regex(/^[A-Z0-9_]+$/), z.string()).default({}),
     confusables: z.record(z.string(), z.string()),
     rules: z.array(z.union([regexRuleSchema, detectorRuleSchema])).min(1),
@@ -898,6 +902,8 @@ export interface RuleSet {
   confusables: ReadonlyMap<string, string>;
   foreignAlways: ReadonlySet<string>;
   foreignNever: ReadonlySet<string>;
+  /** Query facets (see ruleFileSchema): a `facet:value` token is no tool name. */
+  foreignFacets: ReadonlySet<string>;
   gates: GateIndex;
   /** The weak-signal scoring layer's word groups (in `gates`); absent in a hand-built rule set. */
   signals?: readonly CompiledSignal[];
@@ -974,6 +980,7 @@ export function compileRuleSet(file: RuleFile): RuleSet {
     confusables: new Map(Object.entries(file.confusables)),
     foreignAlways: new Set(file.foreignToolWords.always),
     foreignNever: new Set(file.foreignToolWords.never),
+    foreignFacets: new Set(file.foreignToolWords.facets.map((w) => w.toLowerCase())),
     gates,
   };
 }

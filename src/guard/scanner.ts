@@ -163,6 +163,8 @@ export function createScanner(options: ScannerOptions = {}): Scanner {
     const n = name.toLowerCase();
     if (ruleSet.foreignAlways.has(n)) return true;
     if (ruleSet.foreignNever.has(n)) return false;
+    const colon = n.indexOf(":");
+    if (colon > 0 && ruleSet.foreignFacets.has(n.slice(0, colon))) return false; // a query filter such as `source:alert`
     const normalized = n.replace(/[-.]/g, "_");
     return !own.names.has(normalized) && !own.tokens.has(normalized) && !isSibling(normalized, own);
   }
