@@ -56,6 +56,8 @@ export interface OwnNames {
 }
 
 const EXCERPT_CHARS = 120;
+/** A URL or an e-mail address: where data would go. */
+const NAMES_DESTINATION = /\b(?:https?|ftp|wss?):\/\/|[\w.+-]@[\w-]+\./i;
 const SEPARATOR = "\n\n";
 
 type ChannelName = "prose" | "proseArgs" | "key" | "keyArgs" | "name";
@@ -172,9 +174,13 @@ export function createScanner(options: ScannerOptions = {}): Scanner {
   /** By prose unit, the sample arguments of example calls of the server's own tools in it (see example-calls.ts); made on first use. */
   const samples = new WeakMap<TextUnit, number[]>();
 
-  /** Whether [start, end) of a unit lies in a sample argument of an example call of one of the server's own tools: a match there does not count. */
-  function inExampleSample(unit: TextUnit, start: number, end: number, own: OwnNames): boolean {
-    if (unit.role !== "prose") return false;
+  /**
+   * Whether a rule's match at [start, end) of a unit lies in a sample argument of an example call of
+   * one of the server's own tools, where it does not count. A sensitive file or secret, and a match
+   * that names where data goes (a URL or an address), count even there: a sample has no need of them.
+   */
+  function inExampleSample(rule: CompiledRegexRule, unit: TextUnit, start: number, end: number, own: OwnNames): boolean {
+    if (unit.role !== "prose" || rule.family === "sensitive-target" || NAMES_DESTINATION.test(unit.text.slice(start, end))) return false;
     let found = samples.get(unit);
     if (!found) samples.set(unit, (found = exampleSamples(unit.text, (name) => own.names.has(name.toLowerCase().replace(/[-.]/g, "_")))));
     return found.length > 0 && insideSample(found, start, end);
@@ -322,7 +328,7 @@ export function createScanner(options: ScannerOptions = {}): Scanner {
       unit = c.units[i]!;
       offset = c.starts[i]! - base;
       if (end > offset + unit.text.length) return false; // never across two fields
-      return !(rule.textValueOnly && unit.flag) && !inExampleSample(unit, at - offset, end - offset, own);
+      return !(rule.textValueOnly && unit.flag) && !inExampleSample(rule, unit, at - offset, end - offset, own);
     });
     if (!m || !unit) return undefined;
     const end = m.index + m[0].length;
@@ -395,7 +401,7 @@ export function createScanner(options: ScannerOptions = {}): Scanner {
       unit = c.units[i]!;
       offset = c.starts[i]!;
       if (base + end > offset + unit.text.length) return false; // never across two fields
-      return !(rule.textValueOnly && unit.flag) && !inExampleSample(unit, at - offset, base + end - offset, own);
+      return !(rule.textValueOnly && unit.flag) && !inExampleSample(rule, unit, at - offset, base + end - offset, own);
     });
     if (!m || !unit) return undefined;
     const from = widenToTool(m, text);
