@@ -471,6 +471,59 @@ const escapedText: Detector = (text) => {
   return hits;
 };
 
+// HTML entities ("&lt;SYSTEM&gt;", "&#x27;"): markup and quotes a filter does not see, which the model
+// may read decoded. Two or more, from the first to the last, are read again decoded.
+const ENTITY = /&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[a-zA-Z]{2,8});/g;
+const NAMED_ENTITIES: Readonly<Record<string, string>> = { lt: "<", gt: ">", quot: '"', apos: "'", amp: "&", nbsp: "\u00a0" };
+
+function decodeEntity(entity: string): string | undefined {
+  const body = entity.slice(1, -1);
+  if (body[0] !== "#") return NAMED_ENTITIES[body.toLowerCase()];
+  const code = body[1] === "x" || body[1] === "X" ? parseInt(body.slice(2), 16) : parseInt(body.slice(1), 10);
+  return code > 0 && code <= 0x10ffff ? String.fromCodePoint(code) : undefined;
+}
+
+const htmlEntities: Detector = (text) => {
+  const found = [...text.matchAll(ENTITY)].filter((m) => decodeEntity(m[0]) !== undefined);
+  if (found.length < 2) return [];
+  const start = found[0]!.index;
+  const end = found[found.length - 1]!.index + found[found.length - 1]![0].length;
+  const decoded = text.slice(start, end).replace(ENTITY, (e) => decodeEntity(e) ?? e);
+  return [{ start, end, detail: `HTML entities decode to ${quote(decoded)}`, decoded }];
+};
+
+// Letters spaced out ("s e n d   t h e   . e n v   f i l e"): a filter reads single characters, the
+// model reads words (two or more blanks between them). Eight characters or more, six of them letters.
+const SPACED_LETTERS = /(?<![!-~])(?:[!-~](?: {1,3}|\t)){7,}[!-~](?![!-~])/g;
+
+const spacedLetters: Detector = (text) => {
+  const hits: DetectorHit[] = [];
+  for (const m of text.matchAll(SPACED_LETTERS)) {
+    if ((m[0].match(/[A-Za-z]/g)?.length ?? 0) < 6) continue;
+    const decoded = m[0]
+      .split(/ {2,}|\t/)
+      .map((word) => word.replace(/ /g, ""))
+      .join(" ");
+    hits.push({ start: m.index, end: m.index + m[0].length, detail: `letters spaced out read ${quote(decoded)}`, decoded });
+  }
+  return hits;
+};
+
+// Full-width and mathematical letters ("Ｒｅｐｌａｃｅ", "𝐬𝐞𝐧𝐝"): words a filter of ASCII does not read,
+// read again as the ASCII they stand for (NFKC). Four letters or more in a run.
+const COMPAT_RUN = /[\uFF01-\uFF5E\u{1D400}-\u{1D7FF}][\uFF01-\uFF5E\u3000 \u{1D400}-\u{1D7FF}]*/gu;
+const COMPAT_LETTER = /[\uFF21-\uFF3A\uFF41-\uFF5A\u{1D400}-\u{1D6A5}]/gu;
+
+const compatibilityLetters: Detector = (text) => {
+  const hits: DetectorHit[] = [];
+  for (const m of text.matchAll(COMPAT_RUN)) {
+    if ((m[0].match(COMPAT_LETTER)?.length ?? 0) < 4) continue;
+    const decoded = m[0].normalize("NFKC");
+    hits.push({ start: m.index, end: m.index + m[0].length, detail: `full-width or mathematical letters read ${quote(decoded)}`, decoded });
+  }
+  return hits;
+};
+
 // ROT13 (a Caesar shift of 13) announced in the text: what follows the mark is decoded and read again.
 const ROT13_MARK = /\brot[-\s]?13\b|\bcaesar\b/gi;
 const ROT13_SPAN = 600;
@@ -541,6 +594,9 @@ export const DETECTORS = {
   base64,
   hex: hexBlob,
   "escaped-text": escapedText,
+  "html-entities": htmlEntities,
+  "spaced-letters": spacedLetters,
+  "compatibility-letters": compatibilityLetters,
   rot13,
   length,
   padding,
@@ -568,11 +624,14 @@ export const CharClass = {
   blankRun: 2048,
   /** REPEAT_RUN copies of one non-blank character in a row: the least REPEATED can match. */
   repeatRun: 4096,
+  /** SPACED_RUN single characters in a row, each followed by blanks: the least SPACED_LETTERS can match. */
+  spacedLetters: 8192,
 } as const;
 
 const LONG_TOKEN = 32;
 const BLANK_RUN = 119;
 const LINE_RUN = 12;
+const SPACED_RUN = 7;
 
 // What charClasses needs to know of an ASCII character (token characters first).
 const Ascii = {
@@ -611,6 +670,9 @@ export function charClasses(text: string): number {
   let runLetters = 0;
   let blanks = 0;
   let lines = 0;
+  // Characters since the last blank, and single characters in a row, each followed by blanks (SPACED_LETTERS).
+  let word = 0;
+  let singles = 0;
   // Copies of the character before this one in a row (any character: REPEATED needs a run of one).
   let same = 0;
   let prev = -1;
@@ -629,25 +691,34 @@ export function charClasses(text: string): number {
         if (run >= LONG_TOKEN && runDigits > 0 && runLetters > 0) mask |= CharClass.longToken;
         blanks = 0;
         lines = 0;
+        word++;
         continue;
       }
       run = runDigits = runLetters = 0;
       if (kind === Ascii.blank) {
+        if (word === 1) {
+          if (++singles >= SPACED_RUN) mask |= CharClass.spacedLetters;
+        } else if (word > 1) singles = 0;
+        word = 0;
         if (++blanks >= BLANK_RUN) mask |= CharClass.blankRun;
         continue;
       }
       blanks = 0;
+      if (kind === Ascii.lineFeed || kind === Ascii.carriageReturn) word = singles = 0;
       if (kind === Ascii.lineFeed) {
         if (++lines >= LINE_RUN) mask |= CharClass.blankRun;
       } else if (kind !== Ascii.carriageReturn) {
         lines = 0;
+        // Printable characters make words (SPACED_LETTERS reads them); escapes and controls part them.
+        if (kind === Ascii.printable || kind === Ascii.escapable) word++;
+        else word = 0;
         if (kind === Ascii.escapable) mask |= CharClass.escapable;
         else if (kind === Ascii.escape) mask |= CharClass.escape;
         else if (kind === Ascii.control) mask |= CharClass.control;
       }
       continue;
     }
-    run = runDigits = runLetters = 0;
+    run = runDigits = runLetters = word = 0;
     // The blanks PADDING counts beyond ASCII: no-break space and the wide spaces.
     if (c === 0xa0 || (c >= 0x2000 && c <= 0x200a) || c === 0x3000) {
       if (++blanks >= BLANK_RUN) mask |= CharClass.blankRun;
@@ -718,6 +789,9 @@ export const DETECTOR_NEEDS: Readonly<Record<DetectorKind, number>> = {
   base64: CharClass.longToken,
   hex: CharClass.longToken,
   "escaped-text": CharClass.escapable,
+  "html-entities": CharClass.escapable,
+  "spaced-letters": CharClass.spacedLetters,
+  "compatibility-letters": CharClass.nonAscii,
   rot13: 0,
   length: 0,
   padding: CharClass.blankRun,

@@ -123,6 +123,7 @@ const tunedHoldouts = [
   { name: "v17", size: 29, blind: "27/29", after: "29/29", floor: 1 },
   { name: "v18", size: 31, blind: "30/31", after: "31/31", floor: 1 },
   { name: "v19", size: 28, blind: "23/28", after: "28/28", floor: 1 },
+  { name: "v20", size: 27, blind: "21/27", after: "27/27", floor: 1 },
 ].map((h) => ({ ...h, cases: poisonedIn(new URL(`holdout-${h.name}/poisoned/`, root)), benign: benignIn(new URL(`holdout-${h.name}/benign/`, root)) }));
 
 describe("poisoning evaluation set", () => {
@@ -212,7 +213,7 @@ describe("every real benign definition of every set", () => {
         ...falsePositives.map((b) => `false positive ${b.id}: ${b.findings.map((f) => `${f.rule} ${f.path}`).join("; ")}`),
       ].join("\n"),
     );
-    expect(allBenign.length).toBeGreaterThanOrEqual(4777);
+    expect(allBenign.length).toBeGreaterThanOrEqual(4936);
     expect(fpRate).toBeLessThanOrEqual(0.01);
     expect(officialBlocked.map((b) => b.id)).toEqual([]);
     expect(blocked.map((b) => b.id)).toEqual([]);
