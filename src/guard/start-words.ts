@@ -287,7 +287,12 @@ function startsOf(atoms: readonly Atom[], k: number, literal: string, word: bool
   if (atom.min === 0) startsOf(atoms, k + 1, literal, word, out);
   if (atom.max === 0) return;
   if (atom.kind === "char") {
-    if (atom.char.charCodeAt(0) >= 128) return startsOf(atoms, atoms.length, literal, word, out);
+    if (atom.char.charCodeAt(0) >= 128) {
+      if (literal === "") throw new UnknownSyntax();
+      // The word pass reads only [a-z0-9]: a character beyond ASCII ends the word (unless it lower-cases into ASCII, as K and İ do).
+      emit(out, written, !/[a-z0-9]/.test(atom.char.toLowerCase()));
+      return;
+    }
     const next = literal + atom.char.toLowerCase();
     // A repeated character: its first occurrence is certain, what follows it is not.
     startsOf(atom.max === 1 ? atoms : [], atom.max === 1 ? k + 1 : 0, next, word, out);

@@ -40,6 +40,8 @@ describe("literal starts", () => {
     expect(sorted(literalStarts(String.raw`\b(?:use|call)(?:s|d)?\b`))).toEqual({ words: [], exact: ["call", "calld", "calls", "use", "used", "uses"], substrings: [] });
     expect(sorted(literalStarts(String.raw`\bthe[\s_-]+x|\bto(?=\s)|\bsend\w*`))).toEqual({ words: ["send", "to"], exact: ["the"], substrings: [] });
     expect(sorted(literalStarts(String.raw`\bfoo[a-z]|\bbar[-x]`))).toEqual({ words: ["bar", "foo"], exact: [], substrings: [] });
+    // The word pass reads [a-z0-9] only: "añadir" is the words "a" and "adir" to it.
+    expect(sorted(literalStarts("\\b(?:a\u00f1adir|f\u00fcge)"))).toEqual({ words: [], exact: ["a", "f"], substrings: [] });
   });
 
   it("stops a literal where a repetition, a class or an assertion begins", () => {
