@@ -99,18 +99,40 @@ const REACH = 400;
 const CONTEXT = 64;
 const LONG_TEXT = 2048;
 
+/** Arguments that pick one of a tool's own actions (`integration` with `action: "list_databases"`). */
+const ACTION_ARGUMENTS = new Set(["action", "actions", "operation", "op", "method", "command", "cmd", "function", "tool", "task", "endpoint"]);
+/** An action's name: an identifier of two or more words (`list_databases`, `create-page`). */
+const ACTION_NAME = /^[A-Za-z][A-Za-z0-9]*(?:[_-][A-Za-z0-9]+)+$/;
+
 export function ownNamesOf(defs: UpstreamDefinitions): OwnNames {
   const names = new Set<string>();
   const tokens = new Set<string>();
   const prefixes = new Set<string>();
-  for (const d of [...defs.tools, ...defs.prompts]) {
-    const n = String(d.name).toLowerCase().replace(/[-.]/g, "_");
+  const addName = (name: string) => {
+    const n = name.toLowerCase().replace(/[-.]/g, "_");
     names.add(n);
     const words = n.split(/[_/:\s]+/).filter((t) => t !== "");
     for (const t of words) tokens.add(t);
     for (let k = 2; k < words.length; k++) prefixes.add(words.slice(0, k).join("_"));
+  };
+  for (const d of [...defs.tools, ...defs.prompts]) {
+    addName(String(d.name));
+    for (const action of actionNames(d)) addName(action);
   }
   return { names, tokens, prefixes };
+}
+
+/** The action names a tool offers through an action-picking argument's enum: its own actions, as its sibling tools are. */
+function actionNames(definition: unknown): string[] {
+  const properties = (definition as { inputSchema?: { properties?: unknown } }).inputSchema?.properties;
+  if (typeof properties !== "object" || properties === null) return [];
+  const out: string[] = [];
+  for (const [key, schema] of Object.entries(properties as Record<string, unknown>)) {
+    if (!ACTION_ARGUMENTS.has(key.toLowerCase()) || typeof schema !== "object" || schema === null) continue;
+    const values = (schema as { enum?: unknown }).enum;
+    if (Array.isArray(values)) for (const v of values) if (typeof v === "string" && ACTION_NAME.test(v)) out.push(v);
+  }
+  return out;
 }
 
 export function createScanner(options: ScannerOptions = {}): Scanner {
