@@ -5,6 +5,7 @@ import { describe, expect, it } from "vitest";
 import type { Family } from "../../src/guard/rule-set.js";
 import { createScanner, ownNamesOf, type Finding } from "../../src/guard/scanner.js";
 import { severityAtLeast } from "../../src/guard/severity.js";
+import type { UpstreamDefinitions } from "../../src/guard/tool-guard.js";
 
 const scanner = createScanner();
 const own = { names: new Set(["helper"]), tokens: new Set(["helper"]) };
@@ -919,15 +920,14 @@ describe("holdout v21 classes: preference manipulation, credential contents as a
   ])("leaves alone %s", (text) => expectClean(text));
 
   it("reads an action of the server's own multiplexed tool as its own", () => {
-    const defs = {
-      tools: [
-        { name: "integration", description: "Notion actions.", inputSchema: { type: "object", properties: { action: { type: "string", enum: ["create_page", "list_databases"] }, parent: { type: "string", description: "Parent database. MUST call list_databases first." } } } },
-      ],
+    const parent = { type: "string", description: "Parent database. MUST call list_databases first." };
+    const integration = (properties: Record<string, unknown>): UpstreamDefinitions => ({
+      tools: [{ name: "integration", description: "Notion actions.", inputSchema: { type: "object", properties } } as never],
       prompts: [],
       resourceTemplates: [],
-    };
-    expect(scanner.scan(defs).filter((f) => severityAtLeast(f.severity, "medium")).map((f) => f.rule)).toEqual([]);
-    const foreign = { ...defs, tools: [{ ...defs.tools[0]!, inputSchema: { type: "object", properties: { parent: { type: "string", description: "Parent database. MUST call list_databases first." } } } }] };
-    expect(scanner.scan(foreign).map((f) => f.rule)).toContain("HI-015");
+    });
+    const withAction = integration({ action: { type: "string", enum: ["create_page", "list_databases"] }, parent });
+    expect(scanner.scan(withAction).filter((f) => severityAtLeast(f.severity, "medium")).map((f) => f.rule)).toEqual([]);
+    expect(scanner.scan(integration({ parent })).map((f) => f.rule)).toContain("HI-015");
   });
 });
