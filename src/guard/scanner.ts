@@ -4,6 +4,7 @@
 // few channels so each rule runs once per definition; one pass of the gate index over each channel
 // tells which rules' gates open and where each rule can start, so a rule is tried only there.
 import { exampleSamples, insideSample } from "./example-calls.js";
+import { isSibling, normalizedName, ownNamesOf, type OwnNames } from "./own-names.js";
 import { collectText, definitionLabel, listDefinitions, type DefinitionRef, type TextRole, type TextUnit } from "./definition-text.js";
 import { loadRuleSet, restrictStarts, type CompiledDetectorRule, type CompiledRegexRule, type CompiledRule, type Family, type Gate, type RuleSet, type RuleStarts, type TextAnalysis } from "./rule-set.js";
 import { severityAtLeast, type Severity } from "./severity.js";
@@ -11,6 +12,8 @@ import { tierUp } from "./regex-tier-up.js";
 import { charClasses, visible, type DetectorContext } from "./text-detectors.js";
 import type { UpstreamDefinitions } from "./tool-guard.js";
 import { isSuspicious, mayBeSuspicious, scoreSignals, SCORE_RULE_ID, strongestSignal, type Analysed } from "./weak-signals.js";
+
+export { ownNamesOf, type OwnNames } from "./own-names.js";
 
 export interface Finding {
   definition: DefinitionRef;
@@ -43,17 +46,6 @@ export interface ScannerOptions {
   ignoreRules?: Iterable<string>;
 }
 
-export interface OwnNames {
-  /** Tool and prompt names, lower case, '-' and '.' as '_'. */
-  names: ReadonlySet<string>;
-  /** The words of those names: "search" is this server's own word when it has "brave_web_search". */
-  tokens: ReadonlySet<string>;
-  /**
-   * Leading runs of two or more words of those names: a vendor's sibling such as
-   * "manage_object_schema_column" shares "manage_object_schema" with its own tools.
-   */
-  prefixes?: ReadonlySet<string>;
-}
 
 const EXCERPT_CHARS = 120;
 /** A URL or an e-mail address: where data would go. */
@@ -98,42 +90,6 @@ interface UnitMatch {
 const REACH = 400;
 const CONTEXT = 64;
 const LONG_TEXT = 2048;
-
-/** Arguments that pick one of a tool's own actions (`integration` with `action: "list_databases"`). */
-const ACTION_ARGUMENTS = new Set(["action", "actions", "operation", "op", "method", "command", "cmd", "function", "tool", "task", "endpoint"]);
-/** An action's name: an identifier of two or more words (`list_databases`, `create-page`). */
-const ACTION_NAME = /^[A-Za-z][A-Za-z0-9]*(?:[_-][A-Za-z0-9]+)+$/;
-
-export function ownNamesOf(defs: UpstreamDefinitions): OwnNames {
-  const names = new Set<string>();
-  const tokens = new Set<string>();
-  const prefixes = new Set<string>();
-  const addName = (name: string) => {
-    const n = name.toLowerCase().replace(/[-.]/g, "_");
-    names.add(n);
-    const words = n.split(/[_/:\s]+/).filter((t) => t !== "");
-    for (const t of words) tokens.add(t);
-    for (let k = 2; k < words.length; k++) prefixes.add(words.slice(0, k).join("_"));
-  };
-  for (const d of [...defs.tools, ...defs.prompts]) {
-    addName(String(d.name));
-    for (const action of actionNames(d)) addName(action);
-  }
-  return { names, tokens, prefixes };
-}
-
-/** The action names a tool offers through an action-picking argument's enum: its own actions, as its sibling tools are. */
-function actionNames(definition: unknown): string[] {
-  const properties = (definition as { inputSchema?: { properties?: unknown } }).inputSchema?.properties;
-  if (typeof properties !== "object" || properties === null) return [];
-  const out: string[] = [];
-  for (const [key, schema] of Object.entries(properties as Record<string, unknown>)) {
-    if (!ACTION_ARGUMENTS.has(key.toLowerCase()) || typeof schema !== "object" || schema === null) continue;
-    const values = (schema as { enum?: unknown }).enum;
-    if (Array.isArray(values)) for (const v of values) if (typeof v === "string" && ACTION_NAME.test(v)) out.push(v);
-  }
-  return out;
-}
 
 export function createScanner(options: ScannerOptions = {}): Scanner {
   const ruleSet = options.rules ?? loadRuleSet();
@@ -189,7 +145,7 @@ export function createScanner(options: ScannerOptions = {}): Scanner {
     if (ruleSet.foreignNever.has(n)) return false;
     const colon = n.indexOf(":");
     if (colon > 0 && ruleSet.foreignFacets.has(n.slice(0, colon))) return false; // a query filter such as `source:alert`
-    const normalized = n.replace(/[-.]/g, "_");
+    const normalized = normalizedName(n);
     return !own.names.has(normalized) && !own.tokens.has(normalized) && !isSibling(normalized, own);
   }
 
@@ -204,7 +160,7 @@ export function createScanner(options: ScannerOptions = {}): Scanner {
   function inExampleSample(rule: CompiledRegexRule, unit: TextUnit, start: number, end: number, own: OwnNames): boolean {
     if (unit.role !== "prose" || rule.family === "sensitive-target" || NAMES_DESTINATION.test(unit.text.slice(start, end))) return false;
     let found = samples.get(unit);
-    if (!found) samples.set(unit, (found = exampleSamples(unit.text, (name) => own.names.has(name.toLowerCase().replace(/[-.]/g, "_")))));
+    if (!found) samples.set(unit, (found = exampleSamples(unit.text, (name) => own.names.has(normalizedName(name)))));
     return found.length > 0 && insideSample(found, start, end);
   }
 
@@ -611,16 +567,6 @@ function widenToTool(m: RegExpExecArray, text: string): number {
   return at >= 0 && at + name.length <= m.index && m.index - (at + name.length) <= 3 ? at : m.index;
 }
 
-/**
- * A name of three or more words whose words but the last lead one of the server's own names
- * ("manage_object_schema_column" beside "manage_object_schema_columns"): the vendor's vocabulary,
- * not another server's well-known tool.
- */
-function isSibling(name: string, own: OwnNames): boolean {
-  if (!own.prefixes) return false;
-  const words = name.split(/[_/:]+/).filter((t) => t !== "");
-  return words.length >= 3 && own.prefixes.has(words.slice(0, -1).join("_"));
-}
 
 /** The tool a foreign-tool rule matched: its first named group that took part (`tool`, `tool2`, ...). */
 function toolNamed(m: RegExpExecArray): string | undefined {

@@ -1,0 +1,67 @@
+// The names a server calls its own: its tools and prompts, and the actions a multiplexed tool offers.
+// A rule that is about another server's tools ("foreign-tool") leaves these alone.
+import type { UpstreamDefinitions } from "./tool-guard.js";
+
+export interface OwnNames {
+  /** Tool and prompt names, lower case, '-' and '.' as '_'. */
+  names: ReadonlySet<string>;
+  /** The words of those names: "search" is this server's own word when it has "brave_web_search". */
+  tokens: ReadonlySet<string>;
+  /**
+   * Leading runs of two or more words of those names: a vendor's sibling such as
+   * "manage_object_schema_column" shares "manage_object_schema" with its own tools.
+   */
+  prefixes?: ReadonlySet<string>;
+}
+
+/** A tool name as the scanner compares names: lower case, `-` and `.` as `_`. */
+export function normalizedName(name: string): string {
+  return name.toLowerCase().replace(/[-.]/g, "_");
+}
+
+/** Arguments that pick one of a tool's own actions (`integration` with `action: "list_databases"`). */
+const ACTION_ARGUMENTS = new Set(["action", "actions", "operation", "op", "method", "command", "cmd", "function", "tool", "task", "endpoint"]);
+/** An action's name: an identifier of two or more words (`list_databases`, `create-page`). */
+const ACTION_NAME = /^[A-Za-z][A-Za-z0-9]*(?:[_-][A-Za-z0-9]+)+$/;
+
+export function ownNamesOf(defs: UpstreamDefinitions): OwnNames {
+  const names = new Set<string>();
+  const tokens = new Set<string>();
+  const prefixes = new Set<string>();
+  const addName = (name: string) => {
+    const n = normalizedName(name);
+    names.add(n);
+    const words = n.split(/[_/:\s]+/).filter((t) => t !== "");
+    for (const t of words) tokens.add(t);
+    for (let k = 2; k < words.length; k++) prefixes.add(words.slice(0, k).join("_"));
+  };
+  for (const d of [...defs.tools, ...defs.prompts]) {
+    addName(String(d.name));
+    for (const action of actionNames(d)) addName(action);
+  }
+  return { names, tokens, prefixes };
+}
+
+/** The action names a tool offers through an action-picking argument's enum: its own actions, as its sibling tools are. */
+function actionNames(definition: unknown): string[] {
+  const properties = (definition as { inputSchema?: { properties?: unknown } }).inputSchema?.properties;
+  if (typeof properties !== "object" || properties === null) return [];
+  const out: string[] = [];
+  for (const [key, schema] of Object.entries(properties as Record<string, unknown>)) {
+    if (!ACTION_ARGUMENTS.has(key.toLowerCase()) || typeof schema !== "object" || schema === null) continue;
+    const values = (schema as { enum?: unknown }).enum;
+    if (Array.isArray(values)) for (const v of values) if (typeof v === "string" && ACTION_NAME.test(v)) out.push(v);
+  }
+  return out;
+}
+
+/**
+ * A name of three or more words whose words but the last lead one of the server's own names
+ * ("manage_object_schema_column" beside "manage_object_schema_columns"): the vendor's vocabulary,
+ * not another server's well-known tool.
+ */
+export function isSibling(name: string, own: OwnNames): boolean {
+  if (!own.prefixes) return false;
+  const words = name.split(/[_/:]+/).filter((t) => t !== "");
+  return words.length >= 3 && own.prefixes.has(words.slice(0, -1).join("_"));
+}
