@@ -125,6 +125,7 @@ const tunedHoldouts = [
   { name: "v19", size: 28, blind: "23/28", after: "28/28", floor: 1 },
   { name: "v20", size: 27, blind: "21/27", after: "27/27", floor: 1 },
   { name: "v21", size: 15, blind: "7/15", after: "13/15", floor: 0.86 },
+  { name: "v22", size: 36, blind: "28/36", after: "35/36", floor: 0.97 },
 ].map((h) => ({ ...h, cases: poisonedIn(new URL(`holdout-${h.name}/poisoned/`, root)), benign: benignIn(new URL(`holdout-${h.name}/benign/`, root)) }));
 
 describe("poisoning evaluation set", () => {
@@ -214,7 +215,7 @@ describe("every real benign definition of every set", () => {
         ...falsePositives.map((b) => `false positive ${b.id}: ${b.findings.map((f) => `${f.rule} ${f.path}`).join("; ")}`),
       ].join("\n"),
     );
-    expect(allBenign.length).toBeGreaterThanOrEqual(5049);
+    expect(allBenign.length).toBeGreaterThanOrEqual(5418);
     expect(fpRate).toBeLessThanOrEqual(0.01);
     expect(officialBlocked.map((b) => b.id)).toEqual([]);
     expect(blocked.map((b) => b.id)).toEqual([]);
