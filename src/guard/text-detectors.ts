@@ -510,8 +510,9 @@ const spacedLetters: Detector = (text) => {
 };
 
 // Full-width and mathematical letters ("Ｒｅｐｌａｃｅ", "𝐬𝐞𝐧𝐝"): words a filter of ASCII does not read,
-// read again as the ASCII they stand for (NFKC). Four letters or more in a run.
-const COMPAT_RUN = /[\uFF01-\uFF5E\u{1D400}-\u{1D7FF}][\uFF01-\uFF5E\u3000 \u{1D400}-\u{1D7FF}]*/gu;
+// read again as the ASCII they stand for (NFKC). Four letters or more in a run; plain digits, blanks
+// and punctuation between them stay in the run (".𝘦𝘯𝘷" is ".env").
+const COMPAT_RUN = /[\uFF01-\uFF5E\u{1D400}-\u{1D7FF}](?:[\uFF01-\uFF5E\u3000 \u{1D400}-\u{1D7FF}]|[!-@[-`{-~](?=[ !-@[-`{-~]*[\uFF01-\uFF5E\u{1D400}-\u{1D7FF}]))*/gu;
 const COMPAT_LETTER = /[\uFF21-\uFF3A\uFF41-\uFF5A\u{1D400}-\u{1D6A5}]/gu;
 
 const compatibilityLetters: Detector = (text) => {
