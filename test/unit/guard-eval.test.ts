@@ -203,17 +203,14 @@ describe("holdout v4 (written before the scoring layer, never used for tuning)",
 });
 
 // Official tools still blocked, each named with its reason; any other block fails the test. Claude
-// Code's own agent tools (`claude mcp serve`, holdout v23) speak to the model by design: "the user
-// will not notice" a rounded minute, a wake-up "reads your full conversation context".
-const KNOWN_FALSE_BLOCKS = [
-  "anthropic-ai__claude-code.json:tool:CronCreate",
-  "anthropic-ai__claude-code.json:tool:ScheduleWakeup",
-];
+// Code's own agent tools (`claude mcp serve`, holdout v23) speak to the model by design: a wake-up
+// "reads your full conversation context", as a request for it would.
+const KNOWN_FALSE_BLOCKS = ["anthropic-ai__claude-code.json:tool:ScheduleWakeup"];
 
 describe("every real benign definition of every set", () => {
   const allBenign = [...benign, ...heldOutBenign, ...tunedHoldouts.flatMap((h) => h.benign)];
 
-  it("flags <= 1% of every real benign definition at warn and blocks no official tool but the two named", () => {
+  it("flags <= 1% of every real benign definition at warn and blocks no official tool but the one named", () => {
     const falsePositives = allBenign.filter((b) => b.flagged.size > 0);
     const fpRate = falsePositives.length / allBenign.length;
     const officialBlocked = allBenign.filter((b) => b.official && b.blocked);
