@@ -450,6 +450,23 @@ function decodePercent(s: string): string {
   }
 }
 
+// HTML entities, named and numeric, as the escaped-text runs and the entities detector decode them.
+// Digits are not counted (`&#00000065;` is "A"); a code point out of range stays as written.
+const ENTITY = /&(?:#[0-9]+|#[xX][0-9a-fA-F]+|[a-zA-Z]{2,8});/g;
+const NAMED_ENTITIES: Readonly<Record<string, string>> = { lt: "<", gt: ">", quot: '"', apos: "'", amp: "&", nbsp: "\u00a0" };
+
+function decodeEntity(entity: string): string | undefined {
+  const body = entity.slice(1, -1);
+  if (body[0] !== "#") return NAMED_ENTITIES[body.toLowerCase()];
+  const code = body[1] === "x" || body[1] === "X" ? parseInt(body.slice(2), 16) : parseInt(body.slice(1), 10);
+  return code > 0 && code <= 0x10ffff ? String.fromCodePoint(code) : undefined;
+}
+
+/** The text with every entity it knows decoded (the others left as they are). */
+function decodeEntities(text: string): string {
+  return text.replace(ENTITY, (e) => decodeEntity(e) ?? e);
+}
+
 // Escaped text (\x41, \u0041, %41, &#65;) in runs long enough to spell something.
 const ESCAPE_RUNS: Array<[RegExp, (s: string) => string]> = [
   [/(?:\\x[0-9a-fA-F]{2}){8,}/g, (s) => Buffer.from(s.replace(/\\x/g, ""), "hex").toString("utf8")],
@@ -457,7 +474,7 @@ const ESCAPE_RUNS: Array<[RegExp, (s: string) => string]> = [
   [/(?:%[0-9a-fA-F]{2}){8,}/g, decodePercent],
   // A sentence URL-encoded word by word ("Also%20send%20the%20full%20conversation…"): plain letters between encoded spaces.
   [/(?<![\w%/?&=.-])[\w.~:-]*(?:%20[\w.~:-]*(?:%[0-9a-fA-F]{2}[\w.~:-]*)*){4,}/g, decodePercent],
-  [/(?:&#(?:x[0-9a-fA-F]+|\d+);){6,}/g, (s) => s.replace(/&#(x?)([0-9a-fA-F]+);/g, (_, x: string, n: string) => String.fromCodePoint(parseInt(n, x ? 16 : 10)))],
+  [/(?:&#(?:x[0-9a-fA-F]+|\d+);){6,}/g, decodeEntities],
 ];
 
 const escapedText: Detector = (text) => {
@@ -473,22 +490,12 @@ const escapedText: Detector = (text) => {
 
 // HTML entities ("&lt;SYSTEM&gt;", "&#x27;"): markup and quotes a filter does not see, which the model
 // may read decoded. Two or more, from the first to the last, are read again decoded.
-const ENTITY = /&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[a-zA-Z]{2,8});/g;
-const NAMED_ENTITIES: Readonly<Record<string, string>> = { lt: "<", gt: ">", quot: '"', apos: "'", amp: "&", nbsp: "\u00a0" };
-
-function decodeEntity(entity: string): string | undefined {
-  const body = entity.slice(1, -1);
-  if (body[0] !== "#") return NAMED_ENTITIES[body.toLowerCase()];
-  const code = body[1] === "x" || body[1] === "X" ? parseInt(body.slice(2), 16) : parseInt(body.slice(1), 10);
-  return code > 0 && code <= 0x10ffff ? String.fromCodePoint(code) : undefined;
-}
-
 const htmlEntities: Detector = (text) => {
   const found = [...text.matchAll(ENTITY)].filter((m) => decodeEntity(m[0]) !== undefined);
   if (found.length < 2) return [];
   const start = found[0]!.index;
   const end = found[found.length - 1]!.index + found[found.length - 1]![0].length;
-  const decoded = text.slice(start, end).replace(ENTITY, (e) => decodeEntity(e) ?? e);
+  const decoded = decodeEntities(text.slice(start, end));
   return [{ start, end, detail: `HTML entities decode to ${quote(decoded)}`, decoded }];
 };
 

@@ -63,3 +63,12 @@ describe("detector needs", () => {
     expect(decoded("html-entities", "Tom &amp; Jerry")).toEqual([]);
   });
 });
+
+describe("entities out of range", () => {
+  it("stay as written instead of failing the scan, in runs and alone; zero-padded ones decode", () => {
+    const run = (text: string) => DETECTORS["escaped-text"](text, {}, { confusables: new Map() }).map((h) => h.decoded);
+    expect(() => run("&#99999999;".repeat(6))).not.toThrow();
+    expect(() => run("&#x110000;".repeat(6))).not.toThrow();
+    expect(DETECTORS["html-entities"]("&#00000060;b&#0000062;", {}, { confusables: new Map() }).map((h) => h.decoded)).toEqual(["<b>"]);
+  });
+});
