@@ -46,7 +46,6 @@ export interface ScannerOptions {
   ignoreRules?: Iterable<string>;
 }
 
-
 const EXCERPT_CHARS = 120;
 /** A URL or an e-mail address: where data would go. */
 const NAMES_DESTINATION = /\b(?:https?|ftp|wss?):\/\/|[\w.+-]@[\w-]+\./i;
@@ -276,7 +275,7 @@ export function createScanner(options: ScannerOptions = {}): Scanner {
    * match was kept or not, and a match of a foreign-tool rule that names one of the server's own
    * tools is not kept.
    */
-  function firstMatchAt(rule: CompiledRegexRule, sticky: RegExp, text: string, own: OwnNames, candidates: readonly number[], accept?: (m: RegExpExecArray) => boolean): RegExpExecArray | undefined {
+  function firstMatchAt(rule: CompiledRegexRule, sticky: RegExp, text: string, own: OwnNames, candidates: readonly number[], accept?: (start: number, end: number) => boolean): RegExpExecArray | undefined {
     let searchedTo = 0;
     for (let k = 0; k < candidates.length; k++) {
       const at = candidates[k]!;
@@ -285,7 +284,7 @@ export function createScanner(options: ScannerOptions = {}): Scanner {
       const m = sticky.exec(text);
       if (!m || m[0].length === 0) continue;
       searchedTo = at + m[0].length;
-      if ((!rule.foreignToolOnly || isForeignTool(toolNamed(m), own)) && (!accept || accept(m))) return m;
+      if ((!rule.foreignToolOnly || isForeignTool(toolNamed(m), own)) && (!accept || accept(at, searchedTo))) return m;
     }
     return undefined;
   }
@@ -296,22 +295,7 @@ export function createScanner(options: ScannerOptions = {}): Scanner {
    * channel's text from `base` on (all of it unless given); candidates are offsets in it.
    */
   function matchAtStarts(rule: CompiledRegexRule, sticky: RegExp, c: Channel, own: OwnNames, candidates: readonly number[], text = c.text, base = 0, ownFrom = 0, ownTo = Infinity): UnitMatch | undefined {
-    let unit: TextUnit | undefined;
-    let offset = 0;
-    const m = firstMatchAt(rule, sticky, text, own, candidates, (m) => {
-      const at = m.index;
-      const end = at + m[0].length;
-      if (base + at < ownFrom || base + at >= ownTo || base + end > ownTo) return false;
-      const i = unitAt(c.starts, base + at);
-      unit = c.units[i]!;
-      offset = c.starts[i]! - base;
-      if (end > offset + unit.text.length) return false; // never across two fields
-      return !(rule.textValueOnly && unit.flag) && !inExampleSample(rule, unit, at - offset, end - offset, own);
-    });
-    if (!m || !unit) return undefined;
-    const end = m.index + m[0].length;
-    const from = widenToTool(m, text);
-    return { unit, start: from - offset, end: end - offset, text: text.slice(from, end) };
+    return firstCounted(rule, c, own, text, base, ownFrom, ownTo, ownTo, { sticky, candidates });
   }
 
   /**
@@ -370,21 +354,34 @@ export function createScanner(options: ScannerOptions = {}): Scanner {
 
   /** Searches `text` (the channel's text from `base` on) for a match starting in [ownFrom, ownTo), ending by `endBy`, inside one unit. */
   function matchIn(rule: CompiledRegexRule, c: Channel, own: OwnNames, text: string, base: number, ownFrom: number, ownTo: number, endBy = Infinity): UnitMatch | undefined {
-    let unit: TextUnit | undefined;
-    let offset = 0;
-    const m = firstMatch(rule, text, own, (start, end) => {
-      const at = base + start;
-      if (at < ownFrom || at >= ownTo || base + end > endBy) return false;
-      const i = unitAt(c.starts, at);
-      unit = c.units[i]!;
-      offset = c.starts[i]!;
-      if (base + end > offset + unit.text.length) return false; // never across two fields
-      return !(rule.textValueOnly && unit.flag) && !inExampleSample(rule, unit, at - offset, base + end - offset, own);
-    });
-    if (!m || !unit) return undefined;
+    return firstCounted(rule, c, own, text, base, ownFrom, ownTo, endBy, null);
+  }
+
+  /**
+   * The first match of a rule in `text` (the channel's text from `base` on; tried only at the
+   * candidates, sticky, when given) that counts: it starts in [ownFrom, ownTo), ends by `endBy`,
+   * stays inside one unit, is not in the name of a flag for a text-value rule, and is not in a
+   * sample of one of the server's own example calls.
+   */
+  function firstCounted(rule: CompiledRegexRule, c: Channel, own: OwnNames, text: string, base: number, ownFrom: number, ownTo: number, endBy: number, at: { sticky: RegExp; candidates: readonly number[] } | null): UnitMatch | undefined {
+    let i = -1;
+    const counts = (start: number, end: number): boolean => {
+      const from = base + start;
+      const to = base + end;
+      if (from < ownFrom || from >= ownTo || to > endBy) return false;
+      i = unitAt(c.starts, from);
+      const unit = c.units[i]!;
+      const offset = c.starts[i]!;
+      if (to > offset + unit.text.length) return false; // never across two fields
+      return !(rule.textValueOnly && unit.flag) && !inExampleSample(rule, unit, from - offset, to - offset, own);
+    };
+    const m = at ? firstMatchAt(rule, at.sticky, text, own, at.candidates, counts) : firstMatch(rule, text, own, counts);
+    if (!m || i < 0) return undefined;
+    const unit = c.units[i]!;
+    const offset = c.starts[i]! - base;
     const from = widenToTool(m, text);
-    const start = base + from - offset;
-    return { unit, start, end: base + m.index + m[0].length - offset, text: text.slice(from, m.index + m[0].length) };
+    const end = m.index + m[0].length;
+    return { unit, start: from - offset, end: end - offset, text: text.slice(from, end) };
   }
 
   /** A rule limited to some fields (e.g. a recipient's default) reads only those units. */
@@ -566,7 +563,6 @@ function widenToTool(m: RegExpExecArray, text: string): number {
   const at = text.lastIndexOf(name, m.index - 1);
   return at >= 0 && at + name.length <= m.index && m.index - (at + name.length) <= 3 ? at : m.index;
 }
-
 
 /** The tool a foreign-tool rule matched: its first named group that took part (`tool`, `tool2`, ...). */
 function toolNamed(m: RegExpExecArray): string | undefined {
