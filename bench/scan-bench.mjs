@@ -1,7 +1,7 @@
 // Scanner cost: 1,000 real tool definitions (the labelled set's benign and poisoned tools, cycled),
 // scanned as one upstream's list, against JSON.stringify of the same definitions in the same run;
 // the official reference servers' tools the same way; and every real benign definition of every set.
-// Usage: npm run build && node bench/scan-bench.mjs [--rounds N]
+// Usage: npm run build && node bench/scan-bench.mjs [--rounds N]   (any node binary: the lines name its version)
 import { readdirSync, readFileSync } from "node:fs";
 import { createScanner } from "../dist/guard/scanner.js";
 
@@ -50,6 +50,7 @@ for (const [corpus, tools] of [["labelled set", all], ["reference servers", refe
   console.log(
     JSON.stringify({
       corpus,
+      node: process.version,
       definitions: defs.length,
       jsonBytes: JSON.stringify(defs).length,
       scanMs: { median: +scan.median.toFixed(2), min: +scan.min.toFixed(2) },
@@ -67,6 +68,7 @@ for (const [corpus, tools] of [["labelled set", all], ["reference servers", refe
   console.log(
     JSON.stringify({
       corpus: "every real benign definition, server by server",
+      node: process.version,
       definitions: realCount,
       servers: servers.length,
       jsonBytes: servers.reduce((n, s) => n + JSON.stringify(s).length, 0),
