@@ -1,6 +1,5 @@
 import { describe, expect, it } from "vitest";
 import type { Tool } from "@modelcontextprotocol/server";
-import { regexCompilerOnCommandLine } from "../../src/guard/regex-tier-up.js";
 import { createScanner } from "../../src/guard/scanner.js";
 import type { UpstreamDefinitions } from "../../src/guard/tool-guard.js";
 
@@ -94,16 +93,5 @@ describe("poisoning scanner", () => {
   it("skips rules listed in ignoreRules", () => {
     const quiet = createScanner({ ignoreRules: ["HI-001"] });
     expect(quiet.scan(tools({ name: "a", description: "<IMPORTANT>x</IMPORTANT>" })).map((f) => f.rule)).not.toContain("HI-001");
-  });
-});
-
-describe("regular expression compiler choice", () => {
-  it("is left to the command line when it has a regexp flag of V8's or freezes V8's flags", () => {
-    expect(regexCompilerOnCommandLine([])).toBe(false);
-    expect(regexCompilerOnCommandLine(["--enable-source-maps", "--max-old-space-size=512"])).toBe(false);
-    for (const flag of ["--regexp-tier-up", "--no-regexp-tier-up", "--regexp_tier_up", "--regexp-interpret-all", "--freeze-flags-after-init"]) {
-      expect(regexCompilerOnCommandLine(["--enable-source-maps", flag])).toBe(true);
-    }
-    expect(regexCompilerOnCommandLine(["--regexp-tier-up-ticks=5"])).toBe(true);
   });
 });
