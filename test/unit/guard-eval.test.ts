@@ -127,6 +127,7 @@ const tunedHoldouts = [
   { name: "v21", size: 15, blind: "7/15", after: "13/15", floor: 0.86 },
   { name: "v22", size: 36, blind: "28/36", after: "35/36", floor: 0.97 },
   { name: "v23", size: 33, blind: "18/33", after: "32/33", floor: 0.96 },
+  { name: "v24", size: 35, blind: "26/35", after: "35/35", floor: 1 },
 ].map((h) => ({ ...h, cases: poisonedIn(new URL(`holdout-${h.name}/poisoned/`, root)), benign: benignIn(new URL(`holdout-${h.name}/benign/`, root)) }));
 
 describe("poisoning evaluation set", () => {
@@ -221,7 +222,7 @@ describe("every real benign definition of every set", () => {
         ...falsePositives.map((b) => `false positive ${b.id}: ${b.findings.map((f) => `${f.rule} ${f.path}`).join("; ")}`),
       ].join("\n"),
     );
-    expect(allBenign.length).toBeGreaterThanOrEqual(5597);
+    expect(allBenign.length).toBeGreaterThanOrEqual(5846);
     expect(fpRate).toBeLessThanOrEqual(0.01);
     expect(officialBlocked.map((b) => b.id).filter((id) => !KNOWN_FALSE_BLOCKS.includes(id))).toEqual([]);
     expect(blocked.map((b) => b.id)).toEqual(KNOWN_FALSE_BLOCKS);
