@@ -165,6 +165,16 @@ function startsLaterSentence(text: string, at: number): boolean {
   return c === "." || c === "!" || c === "?" || c === ":" || c === ";" || c === ">" || c === ")" || c === "]" || text.charCodeAt(i + 1) === 10;
 }
 
+/** Whether the path at `at` (up to white space, a quote, a bracket or a comma) is a public key, `….pub`: not a private file. */
+function namesPublicKey(text: string, at: number): boolean {
+  let end = at;
+  while (end < text.length && !PATH_END.has(text.charCodeAt(end))) end++;
+  while (end > at && text.charCodeAt(end - 1) === 46) end--; // a sentence's full stop
+  return text.endsWith(".pub", end);
+}
+
+const PATH_END = new Set([..." \t\n\r`'\"()<>[]{},;"].map((c) => c.charCodeAt(0)));
+
 /** The rule id of the layer's findings (ignorable like any rule). */
 export const SCORE_RULE_ID = "SC-001";
 
@@ -209,7 +219,7 @@ export function scoreSignals(signals: readonly CompiledSignal[], prose: Analysed
     // Events as at * EVENT_KINDS + signal * 3 + kind: in text order, then signal, then list, as the lists are read.
     const events: number[] = [];
     signals.forEach((s, i) => {
-      for (const at of text.tracked.get(s.strong) ?? []) events.push(at * EVENT_KINDS + i * 3);
+      for (const at of text.tracked.get(s.strong) ?? []) if (!(s.vocabulary.name === "privateFile" && namesPublicKey(text.text, at))) events.push(at * EVENT_KINDS + i * 3);
       for (const at of text.tracked.get(s.weak) ?? []) events.push(at * EVENT_KINDS + i * 3 + 1);
       if (s.imperative !== undefined) for (const at of text.tracked.get(s.imperative) ?? []) if (startsLaterSentence(text.text, at)) events.push(at * EVENT_KINDS + i * 3 + 2);
     });
