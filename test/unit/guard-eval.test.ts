@@ -128,6 +128,7 @@ const tunedHoldouts = [
   { name: "v22", size: 36, blind: "28/36", after: "35/36", floor: 0.97 },
   { name: "v23", size: 33, blind: "18/33", after: "32/33", floor: 0.96 },
   { name: "v24", size: 35, blind: "26/35", after: "35/35", floor: 1 },
+  { name: "v25", size: 39, blind: "27/39", after: "39/39", floor: 1 },
 ].map((h) => ({ ...h, cases: poisonedIn(new URL(`holdout-${h.name}/poisoned/`, root)), benign: benignIn(new URL(`holdout-${h.name}/benign/`, root)) }));
 
 describe("poisoning evaluation set", () => {
@@ -203,15 +204,18 @@ describe("holdout v4 (written before the scoring layer, never used for tuning)",
   });
 });
 
-// Official tools still blocked, each named with its reason; any other block fails the test. Claude
+// Real tools still blocked, each named with its reason; any other block fails the test. Claude
 // Code's own agent tools (`claude mcp serve`, holdout v23) speak to the model by design: a wake-up
-// "reads your full conversation context", as a request for it would.
-const KNOWN_FALSE_BLOCKS = ["anthropic-ai__claude-code.json:tool:ScheduleWakeup"];
+// "reads your full conversation context", as a request for it would. context-mode's `ctx_upgrade`
+// (community, holdout v25) returns a shell command and says "You MUST run the returned command using
+// your shell tool": whatever the server returns then runs, the shape of a command-injection rug pull,
+// so it stays blocked on purpose.
+const KNOWN_FALSE_BLOCKS = ["anthropic-ai__claude-code.json:tool:ScheduleWakeup", "mksglu__context-mode.json:tool:ctx_upgrade"];
 
 describe("every real benign definition of every set", () => {
   const allBenign = [...benign, ...heldOutBenign, ...tunedHoldouts.flatMap((h) => h.benign)];
 
-  it("flags <= 1% of every real benign definition at warn and blocks no official tool but the one named", () => {
+  it("flags <= 1% of every real benign definition at warn and blocks no tool but the two named (one official)", () => {
     const falsePositives = allBenign.filter((b) => b.flagged.size > 0);
     const fpRate = falsePositives.length / allBenign.length;
     const officialBlocked = allBenign.filter((b) => b.official && b.blocked);
@@ -222,7 +226,7 @@ describe("every real benign definition of every set", () => {
         ...falsePositives.map((b) => `false positive ${b.id}: ${b.findings.map((f) => `${f.rule} ${f.path}`).join("; ")}`),
       ].join("\n"),
     );
-    expect(allBenign.length).toBeGreaterThanOrEqual(5846);
+    expect(allBenign.length).toBeGreaterThanOrEqual(6093);
     expect(fpRate).toBeLessThanOrEqual(0.01);
     expect(officialBlocked.map((b) => b.id).filter((id) => !KNOWN_FALSE_BLOCKS.includes(id))).toEqual([]);
     expect(blocked.map((b) => b.id)).toEqual(KNOWN_FALSE_BLOCKS);
