@@ -165,6 +165,22 @@ function startsLaterSentence(text: string, at: number): boolean {
   return c === "." || c === "!" || c === "?" || c === ":" || c === ";" || c === ">" || c === ")" || c === "]" || text.charCodeAt(i + 1) === 10;
 }
 
+/**
+ * Occurrences that do not make their signal: a public key's path is no private file; a place where
+ * data "may be stored" or "ends up" (logs, the conversation history) is no target; a forbidden action
+ * ("do not pass the private key") is no sink.
+ */
+function discounted(name: SignalName, text: string, at: number): boolean {
+  if (name === "privateFile") return namesPublicKey(text, at) || STORED_IN.test(text.slice(Math.max(0, at - LOOK_BACK), at));
+  if (name === "target") return STORED_IN.test(text.slice(Math.max(0, at - LOOK_BACK), at));
+  if (name === "sink") return FORBIDDEN.test(text.slice(Math.max(0, at - LOOK_BACK), at));
+  return false;
+}
+
+const LOOK_BACK = 48;
+const STORED_IN = /\b(?:stored|logged|kept|saved|recorded|persisted|retained|visible|appears?|ends?\s+up|leaked|exposed|cached)\s+in\s+(?:(?:the|your|any|logs?|request|server|client|or|and)\s+){0,4}$/;
+const FORBIDDEN = /\b(?:do\s+not|don'?t|never|avoid|must\s+not|should\s+not|not\s+to)\s+(?:\w+\s+)?$/;
+
 /** Whether the path at `at` (up to white space, a quote, a bracket or a comma) is a public key, `….pub`: not a private file. */
 function namesPublicKey(text: string, at: number): boolean {
   let end = at;
@@ -219,8 +235,9 @@ export function scoreSignals(signals: readonly CompiledSignal[], prose: Analysed
     // Events as at * EVENT_KINDS + signal * 3 + kind: in text order, then signal, then list, as the lists are read.
     const events: number[] = [];
     signals.forEach((s, i) => {
-      for (const at of text.tracked.get(s.strong) ?? []) if (!(s.vocabulary.name === "privateFile" && namesPublicKey(text.text, at))) events.push(at * EVENT_KINDS + i * 3);
-      for (const at of text.tracked.get(s.weak) ?? []) events.push(at * EVENT_KINDS + i * 3 + 1);
+      const name = s.vocabulary.name;
+      for (const at of text.tracked.get(s.strong) ?? []) if (!discounted(name, text.text, at)) events.push(at * EVENT_KINDS + i * 3);
+      for (const at of text.tracked.get(s.weak) ?? []) if (!discounted(name, text.text, at)) events.push(at * EVENT_KINDS + i * 3 + 1);
       if (s.imperative !== undefined) for (const at of text.tracked.get(s.imperative) ?? []) if (startsLaterSentence(text.text, at)) events.push(at * EVENT_KINDS + i * 3 + 2);
     });
     if (events.length === 0) continue;
