@@ -129,6 +129,7 @@ const tunedHoldouts = [
   { name: "v23", size: 33, blind: "18/33", after: "32/33", floor: 0.96 },
   { name: "v24", size: 35, blind: "26/35", after: "35/35", floor: 1 },
   { name: "v25", size: 39, blind: "27/39", after: "39/39", floor: 1 },
+  { name: "v26", size: 35, blind: "24/35", after: "34/35", floor: 0.97 },
 ].map((h) => ({ ...h, cases: poisonedIn(new URL(`holdout-${h.name}/poisoned/`, root)), benign: benignIn(new URL(`holdout-${h.name}/benign/`, root)) }));
 
 describe("poisoning evaluation set", () => {
@@ -204,18 +205,15 @@ describe("holdout v4 (written before the scoring layer, never used for tuning)",
   });
 });
 
-// Real tools still blocked, each named with its reason; any other block fails the test. Claude
+// Official tools still blocked, each named with its reason; any other block fails the test. Claude
 // Code's own agent tools (`claude mcp serve`, holdout v23) speak to the model by design: a wake-up
-// "reads your full conversation context", as a request for it would. context-mode's `ctx_upgrade`
-// (community, holdout v25) returns a shell command and says "You MUST run the returned command using
-// your shell tool": whatever the server returns then runs, the shape of a command-injection rug pull,
-// so it stays blocked on purpose.
-const KNOWN_FALSE_BLOCKS = ["anthropic-ai__claude-code.json:tool:ScheduleWakeup", "mksglu__context-mode.json:tool:ctx_upgrade"];
+// "reads your full conversation context", as a request for it would.
+const KNOWN_FALSE_BLOCKS = ["anthropic-ai__claude-code.json:tool:ScheduleWakeup"];
 
 describe("every real benign definition of every set", () => {
   const allBenign = [...benign, ...heldOutBenign, ...tunedHoldouts.flatMap((h) => h.benign)];
 
-  it("flags <= 1% of every real benign definition at warn and blocks no tool but the two named (one official)", () => {
+  it("flags <= 1% of every real benign definition at warn and blocks no official tool but the one named", () => {
     const falsePositives = allBenign.filter((b) => b.flagged.size > 0);
     const fpRate = falsePositives.length / allBenign.length;
     const officialBlocked = allBenign.filter((b) => b.official && b.blocked);
@@ -226,7 +224,7 @@ describe("every real benign definition of every set", () => {
         ...falsePositives.map((b) => `false positive ${b.id}: ${b.findings.map((f) => `${f.rule} ${f.path}`).join("; ")}`),
       ].join("\n"),
     );
-    expect(allBenign.length).toBeGreaterThanOrEqual(6093);
+    expect(allBenign.length).toBeGreaterThanOrEqual(6337);
     expect(fpRate).toBeLessThanOrEqual(0.01);
     expect(officialBlocked.map((b) => b.id).filter((id) => !KNOWN_FALSE_BLOCKS.includes(id))).toEqual([]);
     expect(blocked.map((b) => b.id)).toEqual(KNOWN_FALSE_BLOCKS);
