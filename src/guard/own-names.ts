@@ -39,7 +39,16 @@ export function ownNamesOf(defs: UpstreamDefinitions): OwnNames {
     addName(String(d.name));
     for (const action of actionNames(d)) addName(action);
   }
+  // A tool's own parameter ("replaces script_content") is named, not another server's tool; its words
+  // are not added to `tokens`, so a one-word name of another server's tool still counts as foreign.
+  for (const d of defs.tools) for (const key of propertyNames(d)) if (ACTION_NAME.test(key)) names.add(normalizedName(key));
   return { names, tokens, prefixes };
+}
+
+/** The names of a tool's top-level input properties. */
+function propertyNames(definition: unknown): string[] {
+  const properties = (definition as { inputSchema?: { properties?: unknown } }).inputSchema?.properties;
+  return typeof properties === "object" && properties !== null ? Object.keys(properties) : [];
 }
 
 /** The action names a tool offers through an action-picking argument's enum: its own actions, as its sibling tools are. */

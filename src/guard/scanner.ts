@@ -50,6 +50,8 @@ const EXCERPT_CHARS = 120;
 /** A URL or an e-mail address: where data would go. */
 const NAMES_DESTINATION = /\b(?:https?|ftp|wss?):\/\/|[\w.+-]@[\w-]+\./i;
 const SEPARATOR = "\n\n";
+/** An environment variable's name (`OPENROUTER_API_KEY`): upper case with underscores, never a tool's. */
+const ENVIRONMENT_VARIABLE = /^[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+$/;
 
 type ChannelName = "prose" | "proseArgs" | "key" | "keyArgs" | "name";
 
@@ -138,7 +140,7 @@ export function createScanner(options: ScannerOptions = {}): Scanner {
   const withinLines = ruleSet.gates.withinLines;
 
   function isForeignTool(name: string | undefined, own: OwnNames): boolean {
-    if (!name) return false;
+    if (!name || ENVIRONMENT_VARIABLE.test(name)) return false;
     const n = name.toLowerCase();
     if (ruleSet.foreignAlways.has(n)) return true;
     if (ruleSet.foreignNever.has(n)) return false;

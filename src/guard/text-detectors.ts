@@ -369,6 +369,8 @@ interface EncodedBlob {
   end: number;
   decoded: string;
   isText: boolean;
+  /** How the run was read: base64 (also URL-safe), base32 (RFC 4648, upper case) or hex. */
+  encoding?: "base32";
 }
 
 /**
@@ -391,6 +393,14 @@ const base64Blobs = lastTextMemo((text) => {
   const out: EncodedBlob[] = [];
   for (const m of text.matchAll(BASE64)) {
     const blob = m[0];
+    // Base32 (RFC 4648) is upper-case letters and the digits 2-7 only: read it as such when it spells text.
+    if (BASE32.test(blob)) {
+      const decoded = decodeBase32(blob);
+      if (looksLikeText(decoded)) {
+        out.push({ start: m.index, blob, end: m.index + blob.length, decoded, isText: true, encoding: "base32" });
+        continue;
+      }
+    }
     const c = classCounts(blob);
     // Identifiers and words are letters only, or one case; encoded data mixes cases and digits.
     if (c.upper < 3 || c.lower < 3 || c.digit < 1) continue;
@@ -402,15 +412,34 @@ const base64Blobs = lastTextMemo((text) => {
   return out;
 });
 
+const BASE32 = /^[A-Z2-7]+$/;
+const BASE32_ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
+
+/** Decodes upper-case base32 (RFC 4648, padding already left off) as UTF-8. */
+function decodeBase32(s: string): string {
+  const bytes: number[] = [];
+  let bits = 0;
+  let value = 0;
+  for (let i = 0; i < s.length; i++) {
+    value = (value << 5) | BASE32_ALPHABET.indexOf(s[i]!);
+    bits += 5;
+    if (bits >= 8) {
+      bytes.push((value >>> (bits - 8)) & 0xff);
+      bits -= 8;
+    }
+  }
+  return Buffer.from(bytes).toString("utf8");
+}
+
 const base64: Detector = (text, params) => {
   const minLength = Number(params.minLength ?? 40);
   const mode = String(params.decodesTo ?? "text");
   const binaryMin = Number(params.binaryMinLength ?? 200);
   const hits: DetectorHit[] = [];
-  for (const { start, blob, end, decoded, isText } of base64Blobs(text)) {
+  for (const { start, blob, end, decoded, isText, encoding = "base64" } of base64Blobs(text)) {
     if (blob.length < minLength) continue;
     if (mode === "text" && isText) {
-      hits.push({ start, end, detail: `${blob.length}-character base64 decodes to ${quote(decoded)}`, decoded });
+      hits.push({ start, end, detail: `${blob.length}-character ${encoding} decodes to ${quote(decoded)}`, decoded });
     } else if (mode === "binary" && !isText && blob.length >= binaryMin) {
       hits.push({ start, end, detail: `${blob.length}-character base64 blob ${quote(blob.slice(0, 40))}` });
     }
