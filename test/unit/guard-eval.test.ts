@@ -130,6 +130,7 @@ const tunedHoldouts = [
   { name: "v24", size: 35, blind: "26/35", after: "35/35", floor: 1 },
   { name: "v25", size: 39, blind: "27/39", after: "39/39", floor: 1 },
   { name: "v26", size: 35, blind: "24/35", after: "34/35", floor: 0.97 },
+  { name: "v27", size: 40, blind: "24/40", after: "40/40", floor: 1 },
 ].map((h) => ({ ...h, cases: poisonedIn(new URL(`holdout-${h.name}/poisoned/`, root)), benign: benignIn(new URL(`holdout-${h.name}/benign/`, root)) }));
 
 describe("poisoning evaluation set", () => {
@@ -205,15 +206,17 @@ describe("holdout v4 (written before the scoring layer, never used for tuning)",
   });
 });
 
-// Official tools still blocked, each named with its reason; any other block fails the test. Claude
-// Code's own agent tools (`claude mcp serve`, holdout v23) speak to the model by design: a wake-up
-// "reads your full conversation context", as a request for it would.
-const KNOWN_FALSE_BLOCKS = ["anthropic-ai__claude-code.json:tool:ScheduleWakeup"];
+// Real tools still blocked, each named with its reason; any other block fails the test. Claude
+// Code's own agent tools (`claude mcp serve`, holdout v23, official) speak to the model by design: a
+// wake-up "reads your full conversation context", as a request for it would. A community
+// orchestrator's entry point (holdout v27) says "Call this FIRST for any task": the words of a
+// tool-ordering hijack, which SH-019 blocks whoever says them.
+const KNOWN_FALSE_BLOCKS = ["anthropic-ai__claude-code.json:tool:ScheduleWakeup", "tejalgnrml__agent-orchestrator-mcp.json:tool:analyze_task_scope"];
 
 describe("every real benign definition of every set", () => {
   const allBenign = [...benign, ...heldOutBenign, ...tunedHoldouts.flatMap((h) => h.benign)];
 
-  it("flags <= 1% of every real benign definition at warn and blocks no official tool but the one named", () => {
+  it("flags <= 1% of every real benign definition at warn and blocks no official tool but the one named, and no other tool but one named", () => {
     const falsePositives = allBenign.filter((b) => b.flagged.size > 0);
     const fpRate = falsePositives.length / allBenign.length;
     const officialBlocked = allBenign.filter((b) => b.official && b.blocked);
@@ -224,7 +227,7 @@ describe("every real benign definition of every set", () => {
         ...falsePositives.map((b) => `false positive ${b.id}: ${b.findings.map((f) => `${f.rule} ${f.path}`).join("; ")}`),
       ].join("\n"),
     );
-    expect(allBenign.length).toBeGreaterThanOrEqual(6337);
+    expect(allBenign.length).toBeGreaterThanOrEqual(6571);
     expect(fpRate).toBeLessThanOrEqual(0.01);
     expect(officialBlocked.map((b) => b.id).filter((id) => !KNOWN_FALSE_BLOCKS.includes(id))).toEqual([]);
     expect(blocked.map((b) => b.id)).toEqual(KNOWN_FALSE_BLOCKS);
