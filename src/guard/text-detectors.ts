@@ -532,8 +532,13 @@ const htmlEntities: Detector = (text) => {
 // model reads words (two or more blanks between them). Eight characters or more, six of them letters.
 const SPACED_LETTERS = /(?<![!-~])(?:[!-~](?: {1,3}|\t)){7,}[!-~](?![!-~])/g;
 
+// Words whose letters are parted by single dots or hyphens ("c.o.p.y", "m-e-n-t-i-o-n"): four letters or more.
+const PARTED_WORD = /(?<![A-Za-z0-9])(?:[A-Za-z][.-]){3,}[A-Za-z](?![A-Za-z0-9])/g;
+
 const spacedLetters: Detector = (text) => {
   const hits: DetectorHit[] = [];
+  // Each run and what it reads, to read the whole stretch again with all of them joined up.
+  const runs: Array<{ start: number; end: number; reads: string }> = [];
   for (const m of text.matchAll(SPACED_LETTERS)) {
     if ((m[0].match(/[A-Za-z]/g)?.length ?? 0) < 6) continue;
     const decoded = m[0]
@@ -541,7 +546,25 @@ const spacedLetters: Detector = (text) => {
       .map((word) => word.replace(/ /g, ""))
       .join(" ");
     hits.push({ start: m.index, end: m.index + m[0].length, detail: `letters spaced out read ${quote(decoded)}`, decoded });
+    runs.push({ start: m.index, end: m.index + m[0].length, reads: decoded });
   }
+  if (runs.length === 0) return hits;
+  // Where letters are spaced out, words parted by dots or hyphens are the same trick: the stretch
+  // from the first such run to the last is read again whole, every run joined up.
+  for (const m of text.matchAll(PARTED_WORD)) {
+    if (runs.some((r) => m.index < r.end && m.index + m[0].length > r.start)) continue;
+    runs.push({ start: m.index, end: m.index + m[0].length, reads: m[0].replace(/[.-]/g, "") });
+  }
+  if (runs.length < 2) return hits;
+  runs.sort((a, b) => a.start - b.start);
+  let decoded = "";
+  let at = runs[0]!.start;
+  for (const r of runs) {
+    decoded += text.slice(at, r.start) + r.reads;
+    at = r.end;
+  }
+  const end = runs[runs.length - 1]!.end;
+  hits.push({ start: runs[0]!.start, end, detail: `text with letters spaced or parted read ${quote(decoded)}`, decoded });
   return hits;
 };
 
