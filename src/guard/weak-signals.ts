@@ -171,15 +171,20 @@ function startsLaterSentence(text: string, at: number): boolean {
  * ("do not pass the private key") is no sink.
  */
 function discounted(name: SignalName, text: string, at: number): boolean {
-  if (name === "privateFile") return namesPublicKey(text, at) || STORED_IN.test(text.slice(Math.max(0, at - LOOK_BACK), at));
-  if (name === "target") return STORED_IN.test(text.slice(Math.max(0, at - LOOK_BACK), at));
-  if (name === "sink") return FORBIDDEN.test(text.slice(Math.max(0, at - LOOK_BACK), at));
+  if (name === "privateFile") return namesPublicKey(text, at) || endsBefore(STORED_IN, text, at);
+  if (name === "target") return endsBefore(STORED_IN, text, at);
+  if (name === "sink") return endsBefore(FORBIDDEN, text, at);
   return false;
 }
 
-const LOOK_BACK = 48;
-const STORED_IN = /\b(?:stored|logged|kept|saved|recorded|persisted|retained|visible|appears?|ends?\s+up|leaked|exposed|cached)\s+in\s+(?:(?:the|your|any|logs?|request|server|client|or|and)\s+){0,4}$/;
-const FORBIDDEN = /\b(?:do\s+not|don'?t|never|avoid|must\s+not|should\s+not|not\s+to)\s+(?:\w+\s+)?$/;
+/** Whether a sticky look-behind holds at `at` (the text before it ends as the expression says), without slicing the text. */
+function endsBefore(lookBehind: RegExp, text: string, at: number): boolean {
+  lookBehind.lastIndex = at;
+  return lookBehind.test(text);
+}
+
+const STORED_IN = /(?<=\b(?:stored|logged|kept|saved|recorded|persisted|retained|visible|appears?|ends?\s+up|leaked|exposed|cached)\s+in\s+(?:(?:the|your|any|logs?|request|server|client|or|and)\s+){0,4})/y;
+const FORBIDDEN = /(?<=\b(?:do\s+not|don'?t|never|avoid|must\s+not|should\s+not|not\s+to)\s+(?:\w+\s+)?)/y;
 
 /** Whether the path at `at` (up to white space, a quote, a bracket or a comma) is a public key, `….pub`: not a private file. */
 function namesPublicKey(text: string, at: number): boolean {
