@@ -41,22 +41,20 @@ export function ownNamesOf(defs: UpstreamDefinitions): OwnNames {
   }
   // A tool's own parameter ("replaces script_content") is named, not another server's tool; its words
   // are not added to `tokens`, so a one-word name of another server's tool still counts as foreign.
-  for (const d of defs.tools) for (const key of propertyNames(d)) if (ACTION_NAME.test(key)) names.add(normalizedName(key));
+  for (const d of defs.tools) for (const key of Object.keys(inputProperties(d))) if (ACTION_NAME.test(key)) names.add(normalizedName(key));
   return { names, tokens, prefixes };
 }
 
-/** The names of a tool's top-level input properties. */
-function propertyNames(definition: unknown): string[] {
+/** A tool's top-level input properties by name (none when its schema has no `properties` object). */
+function inputProperties(definition: unknown): Record<string, unknown> {
   const properties = (definition as { inputSchema?: { properties?: unknown } }).inputSchema?.properties;
-  return typeof properties === "object" && properties !== null ? Object.keys(properties) : [];
+  return typeof properties === "object" && properties !== null ? (properties as Record<string, unknown>) : {};
 }
 
 /** The action names a tool offers through an action-picking argument's enum: its own actions, as its sibling tools are. */
 function actionNames(definition: unknown): string[] {
-  const properties = (definition as { inputSchema?: { properties?: unknown } }).inputSchema?.properties;
-  if (typeof properties !== "object" || properties === null) return [];
   const out: string[] = [];
-  for (const [key, schema] of Object.entries(properties as Record<string, unknown>)) {
+  for (const [key, schema] of Object.entries(inputProperties(definition))) {
     if (!ACTION_ARGUMENTS.has(key.toLowerCase()) || typeof schema !== "object" || schema === null) continue;
     const values = (schema as { enum?: unknown }).enum;
     if (Array.isArray(values)) for (const v of values) if (typeof v === "string" && ACTION_NAME.test(v)) out.push(v);

@@ -369,7 +369,7 @@ interface EncodedBlob {
   end: number;
   decoded: string;
   isText: boolean;
-  /** How the run was read: base64 (also URL-safe), base32 (RFC 4648, upper case) or hex. */
+  /** `base32` when the run was read as RFC 4648 base32 (upper case); absent when read as its detector's own encoding. */
   encoding?: "base32";
 }
 
