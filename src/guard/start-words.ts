@@ -279,8 +279,9 @@ function startsOf(atoms: readonly Atom[], k: number, literal: string, word: bool
     return;
   }
   if (atom.kind === "boundary" || atom.kind === "assertion") {
-    // Zero width: before any literal it only narrows where a match starts; after one, the literal ends.
-    if (literal !== "") emit(out, written, atom.kind === "boundary");
+    // Zero width: before any literal it only narrows where a match starts; after one, `\b` ends
+    // the literal (closed), and a look-around reads nothing, so the literal goes on past it.
+    if (literal !== "" && atom.kind === "boundary") emit(out, written, true);
     else startsOf(atoms, k + 1, literal, word || atom.kind === "boundary", out);
     return;
   }

@@ -44,11 +44,17 @@ describe("literal starts", () => {
     expect(sorted(literalStarts("\\b(?:a\u00f1adir|f\u00fcge)"))).toEqual({ words: [], exact: ["a", "f"], substrings: [] });
   });
 
-  it("stops a literal where a repetition, a class or an assertion begins", () => {
+  it("stops a literal where a repetition or a class begins", () => {
     expect(sorted(literalStarts(String.raw`(?:ab)+c`))).toEqual({ words: [], exact: [], substrings: ["ab"] });
     expect(sorted(literalStarts(String.raw`xy*z`))).toEqual({ words: [], exact: [], substrings: ["xy", "xz"] });
     expect(sorted(literalStarts(String.raw`foo\d+`))).toEqual({ words: [], exact: [], substrings: ["foo"] });
     expect(sorted(literalStarts(String.raw`foo(?=bar)`))).toEqual({ words: [], exact: [], substrings: ["foo"] });
+  });
+
+  it("reads on past a look-around, which reads no character (a bare `.` would be a start at every full stop)", () => {
+    expect(sorted(literalStarts(String.raw`\.(?<![\w-]\.)(?:azure|kube)(?![\w.-])`))).toEqual({ words: [], exact: [], substrings: [".azure", ".kube"] });
+    expect(sorted(literalStarts(String.raw`\bto(?!day)ward`))).toEqual({ words: ["toward"], exact: [], substrings: [] });
+    expect(sorted(literalStarts(String.raw`\bto(?=\s)\s+x`))).toEqual({ words: [], exact: ["to"], substrings: [] });
   });
 
   it("gives nothing when a match could start anywhere or be empty", () => {
