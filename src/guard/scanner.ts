@@ -221,7 +221,7 @@ export function createScanner(options: ScannerOptions = {}): Scanner {
 
   function scoringInput(c: Channel): Analysed {
     const a = analysisOf(c);
-    return { present: a.present, tracked: a.tracked, text: c.text };
+    return { tracked: a.tracked, text: c.text };
   }
 
   /**

@@ -214,8 +214,6 @@ export interface SignalScore {
 export const WINDOW = 320;
 
 export interface Analysed {
-  /** Gate groups present in the text (GateIndex.analyze). */
-  present: readonly number[];
   /** Start offsets of tracked groups' words (GateIndex.track). */
   tracked: ReadonlyMap<number, readonly number[]>;
   /** The analysed text (lower case), to tell where a sentence starts. */
@@ -230,7 +228,7 @@ export interface Analysed {
  * (the definition's own name) does not count.
  */
 export function scoreSignals(signals: readonly CompiledSignal[], prose: Analysed | undefined, keys: Analysed | undefined): SignalScore {
-  const base: number[] = signals.map((s) => (s.keys !== undefined && keys?.present.includes(s.keys) ? 1 : 0));
+  const base: number[] = signals.map((s) => (s.keys !== undefined && keys?.tracked.has(s.keys) ? 1 : 0));
   const strength = base.slice();
   const best = { score: windowScore(signals, strength), flagged: suspiciousMask(strongMask(signals, strength)), strength: strength.slice() };
   const strong = signals.map(() => 0);
@@ -274,7 +272,8 @@ export function scoreSignals(signals: readonly CompiledSignal[], prose: Analysed
  * is, and scoreSignals need not run.
  */
 export function mayBeSuspicious(signals: readonly CompiledSignal[], prose: Analysed | undefined, keys: Analysed | undefined): boolean {
-  const has = (text: Analysed | undefined, id: number | undefined) => id !== undefined && text !== undefined && text.present.includes(id);
+  // A signal's groups are tracked (see compileRuleSet): one is in the text when it has positions.
+  const has = (text: Analysed | undefined, id: number | undefined) => id !== undefined && text !== undefined && text.tracked.has(id);
   let mask = 0;
   for (const s of signals) {
     if (has(prose, s.strong) || has(keys, s.strong) || has(prose, s.imperative) || has(keys, s.imperative) || has(keys, s.keys)) mask |= SIGNAL_BIT[s.vocabulary.name];
