@@ -496,15 +496,22 @@ function decodeEntities(text: string): string {
   return text.replace(ENTITY, (e) => decodeEntity(e) ?? e);
 }
 
-// Escaped text (\x41, \u0041, %41, &#65;) in runs long enough to spell something.
+// Escaped text (\x41, \u0041, %41, &#65;) in runs long enough to spell something. Escaped words may be
+// parted by plain blanks and punctuation ("\u0052\u0065\u0061\u0064 ~/.\u0063…"): such a stretch is one
+// run, read with its plain characters as they are.
 const ESCAPE_RUNS: Array<[RegExp, (s: string) => string]> = [
-  [/(?:\\x[0-9a-fA-F]{2}){8,}/g, (s) => Buffer.from(s.replace(/\\x/g, ""), "hex").toString("utf8")],
-  [/(?:\\u[0-9a-fA-F]{4}){6,}/g, (s) => s.replace(/\\u([0-9a-fA-F]{4})/g, (_, h: string) => String.fromCharCode(parseInt(h, 16)))],
+  [/(?:\\x[0-9a-fA-F]{2})+(?:[ \t~./_:,;'"()-]{1,3}(?:\\x[0-9a-fA-F]{2})+)*/g, (s) => !escapesAtLeast(s, /\\x/g, 8) ? "" : s.replace(/(?:\\x[0-9a-fA-F]{2})+/g, (run) => Buffer.from(run.replace(/\\x/g, ""), "hex").toString("utf8"))],
+  [/(?:\\u[0-9a-fA-F]{4})+(?:[ \t~./_:,;'"()-]{1,3}(?:\\u[0-9a-fA-F]{4})+)*/g, (s) => !escapesAtLeast(s, /\\u/g, 6) ? "" : s.replace(/\\u([0-9a-fA-F]{4})/g, (_, h: string) => String.fromCharCode(parseInt(h, 16)))],
   [/(?:%[0-9a-fA-F]{2}){8,}/g, decodePercent],
   // A sentence URL-encoded word by word ("Also%20send%20the%20full%20conversation…"): plain letters between encoded spaces.
   [/(?<![\w%/?&=.-])[\w.~:-]*(?:%20[\w.~:-]*(?:%[0-9a-fA-F]{2}[\w.~:-]*)*){4,}/g, decodePercent],
   [/(?:&#(?:x[0-9a-fA-F]+|\d+);){6,}/g, decodeEntities],
 ];
+
+/** Whether a run has at least `min` escapes (`escape` is global): a shorter one reads as nothing. */
+function escapesAtLeast(run: string, escape: RegExp, min: number): boolean {
+  return (run.match(escape)?.length ?? 0) >= min;
+}
 
 const escapedText: Detector = (text) => {
   const hits: DetectorHit[] = [];
