@@ -55,6 +55,9 @@ function matches(re: RegExp, text: string): string[] {
   return out;
 }
 
+// Every rule over every fixture text: tens of seconds, more on a loaded machine, and growing with the sets.
+const EVERY_TEXT_TIMEOUT = 180_000;
+
 describe("rule gates", () => {
   it("hold within every match: each match of a gated rule has the words its gate needs", () => {
     const violations: string[] = [];
@@ -67,7 +70,7 @@ describe("rule gates", () => {
       }
     }
     expect(violations).toEqual([]);
-  });
+  }, EVERY_TEXT_TIMEOUT);
 
   it("leave matches short enough to be found near the words that let a rule run (400 characters)", () => {
     const long: string[] = [];
@@ -76,5 +79,5 @@ describe("rule gates", () => {
       for (const text of texts) for (const m of matches(rule.regex, text)) if (m.length > 400) long.push(`${rule.id}: ${m.length}`);
     }
     expect(long).toEqual([]);
-  });
+  }, EVERY_TEXT_TIMEOUT);
 });
