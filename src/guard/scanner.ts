@@ -144,6 +144,8 @@ export function createScanner(options: ScannerOptions = {}): Scanner {
     const n = name.toLowerCase();
     if (ruleSet.foreignAlways.has(n)) return true;
     if (ruleSet.foreignNever.has(n)) return false;
+    // Words parted by slashes, one of them never a tool's ("Read-only/idempotent tools"): a choice of words.
+    if (n.includes("/") && n.split("/").some((part) => ruleSet.foreignNever.has(part))) return false;
     const colon = n.indexOf(":");
     if (colon > 0 && ruleSet.foreignFacets.has(n.slice(0, colon))) return false; // a query filter such as `source:alert`
     const normalized = normalizedName(n);

@@ -168,12 +168,14 @@ function startsLaterSentence(text: string, at: number): boolean {
 /**
  * Occurrences that do not make their signal: a public key's path is no private file; a place where
  * data "may be stored" or "ends up" (logs, the conversation history), what is deleted, and where a
- * tool searches are no target; a forbidden action ("do not pass the private key") is no sink.
+ * tool searches are no target; a forbidden action ("do not pass the private key") is no sink; and
+ * "not … without asking" is no secrecy.
  */
 function discounted(name: SignalName, text: string, at: number): boolean {
   if (name === "privateFile") return namesPublicKey(text, at) || endsBefore(STORED_IN, text, at) || endsBefore(DELETED, text, at) || endsBefore(SEARCHED_IN, text, at);
   if (name === "target") return endsBefore(STORED_IN, text, at) || endsBefore(DELETED, text, at) || endsBefore(SEARCHED_IN, text, at);
   if (name === "sink") return endsBefore(FORBIDDEN, text, at);
+  if (name === "secrecy") return /^without\b/i.test(text.slice(at, at + 8)) && endsBefore(NEGATED, text, at);
   return false;
 }
 
@@ -183,12 +185,14 @@ function endsBefore(lookBehind: RegExp, text: string, at: number): boolean {
   return lookBehind.test(text);
 }
 
-const STORED_IN = /(?<=\b(?:stored|logged|kept|saved|recorded|persisted|retained|visible|appears?|ends?\s+up|leaked|exposed|cached)\s+in\s+(?:(?:the|your|any|logs?|request|server|client|or|and)\s+){0,4})/y;
+const STORED_IN = /(?<=\b(?:stored|logged|kept|saved|recorded|persisted|retained|visible|appears?|ends?\s+up|leaked|exposed|cached)\s+in\s+(?:(?:the|your|any|logs?|request|server|client|or|and)\s+){0,4})/iy;
 /** What a tool deletes or clears ("deleting all development progress and conversation history") is no target: nothing leaves. */
-const DELETED = /(?<=\b(?:delet|clear|remov|reset|wip|purg|eras)(?:e|es|ed|ing|s|ting)?\s+(?:\w+\s+){0,4}?)/y;
+const DELETED = /(?<=\b(?:delet|clear|remov|reset|wip|purg|eras)(?:e|es|ed|ing|s|ting)?\s+(?:\w+\s+){0,4}?)/iy;
 /** Where a tool searches ("a file path to search for in conversation history") is where it looks, not what it takes. */
-const SEARCHED_IN = /(?<=\b(?:search(?:ed|es|ing)?|look(?:ed|s|ing)?\s+(?:for|up)|find|found)\s+(?:for\s+)?(?:\w+\s+)?in\s+(?:the\s+|your\s+|all\s+)?)/y;
-const FORBIDDEN = /(?<=\b(?:do\s+not|don'?t|never|avoid|must\s+not|should\s+not|not\s+to)\s+(?:\w+\s+)?)/y;
+const SEARCHED_IN = /(?<=\b(?:search(?:ed|es|ing)?|look(?:ed|s|ing)?\s+(?:for|up)|find|found)\s+(?:for\s+)?(?:\w+\s+)?in\s+(?:the\s+|your\s+|all\s+)?)/iy;
+/** "must not proceed without the user's approval": a "without" under a negation asks for what it names. */
+const NEGATED = /(?<=(?:\b(?:not|never|cannot)|n['’]t)\b(?!\s+(?:hesitate|worry|bother|wait|stop|pause))[^.!?;\n]{0,60})/iy;
+const FORBIDDEN = /(?<=\b(?:do\s+not|don'?t|never|avoid|must\s+not|should\s+not|not\s+to)\s+(?:\w+\s+)?)/iy;
 
 /** Whether the path at `at` (up to white space, a quote, a bracket or a comma) is a public key, `….pub`: not a private file. */
 function namesPublicKey(text: string, at: number): boolean {
@@ -220,7 +224,7 @@ export const WINDOW = 320;
 export interface Analysed {
   /** Start offsets of tracked groups' words (GateIndex.track). */
   tracked: ReadonlyMap<number, readonly number[]>;
-  /** The analysed text (lower case), to tell where a sentence starts. */
+  /** The analysed text as written, to tell where a sentence starts and what comes before a word. */
   text: string;
 }
 

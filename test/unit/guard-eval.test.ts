@@ -134,6 +134,7 @@ const tunedHoldouts = [
   { name: "v28", size: 38, blind: "28/38", after: "38/38", floor: 1 },
   { name: "v29", size: 36, blind: "27/36", after: "36/36", floor: 1 },
   { name: "v30", size: 41, blind: "29/41", after: "41/41", floor: 1 },
+  { name: "v31", size: 31, blind: "24/31", after: "31/31", floor: 1 },
 ].map((h) => ({ ...h, cases: poisonedIn(new URL(`holdout-${h.name}/poisoned/`, root)), benign: benignIn(new URL(`holdout-${h.name}/benign/`, root)) }));
 
 describe("poisoning evaluation set", () => {
@@ -230,7 +231,7 @@ describe("every real benign definition of every set", () => {
         ...falsePositives.map((b) => `false positive ${b.id}: ${b.findings.map((f) => `${f.rule} ${f.path}`).join("; ")}`),
       ].join("\n"),
     );
-    expect(allBenign.length).toBeGreaterThanOrEqual(7234);
+    expect(allBenign.length).toBeGreaterThanOrEqual(7635);
     expect(fpRate).toBeLessThanOrEqual(0.01);
     expect(officialBlocked.map((b) => b.id).filter((id) => !KNOWN_FALSE_BLOCKS.includes(id))).toEqual([]);
     expect(blocked.map((b) => b.id)).toEqual(KNOWN_FALSE_BLOCKS);
