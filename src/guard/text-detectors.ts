@@ -500,17 +500,24 @@ function decodeEntities(text: string): string {
 // parted by plain blanks and punctuation ("\u0052\u0065\u0061\u0064 ~/.\u0063…"): such a stretch is one
 // run, read with its plain characters as they are.
 const ESCAPE_RUNS: Array<[RegExp, (s: string) => string]> = [
-  [/(?:\\x[0-9a-fA-F]{2})+(?:[ \t~./_:,;'"()-]{1,3}(?:\\x[0-9a-fA-F]{2})+)*/g, (s) => !escapesAtLeast(s, /\\x/g, 8) ? "" : s.replace(/(?:\\x[0-9a-fA-F]{2})+/g, (run) => Buffer.from(run.replace(/\\x/g, ""), "hex").toString("utf8"))],
-  [/(?:\\u[0-9a-fA-F]{4})+(?:[ \t~./_:,;'"()-]{1,3}(?:\\u[0-9a-fA-F]{4})+)*/g, (s) => !escapesAtLeast(s, /\\u/g, 6) ? "" : s.replace(/\\u([0-9a-fA-F]{4})/g, (_, h: string) => String.fromCharCode(parseInt(h, 16)))],
+  [/(?:\\x[0-9a-fA-F]{2})+(?:[ \t~./_:,;'"()-]{1,3}(?:\\x[0-9a-fA-F]{2})+)*/g, decodeHexEscapes],
+  [/(?:\\u[0-9a-fA-F]{4})+(?:[ \t~./_:,;'"()-]{1,3}(?:\\u[0-9a-fA-F]{4})+)*/g, decodeUnicodeEscapes],
   [/(?:%[0-9a-fA-F]{2}){8,}/g, decodePercent],
   // A sentence URL-encoded word by word ("Also%20send%20the%20full%20conversation…"): plain letters between encoded spaces.
   [/(?<![\w%/?&=.-])[\w.~:-]*(?:%20[\w.~:-]*(?:%[0-9a-fA-F]{2}[\w.~:-]*)*){4,}/g, decodePercent],
   [/(?:&#(?:x[0-9a-fA-F]+|\d+);){6,}/g, decodeEntities],
 ];
 
-/** Whether a run has at least `min` escapes (`escape` is global): a shorter one reads as nothing. */
-function escapesAtLeast(run: string, escape: RegExp, min: number): boolean {
-  return (run.match(escape)?.length ?? 0) >= min;
+/** `\x` escapes read as UTF-8 bytes, the plain characters between them kept; fewer than eight read as nothing. */
+function decodeHexEscapes(run: string): string {
+  if ((run.match(/\\x/g)?.length ?? 0) < 8) return "";
+  return run.replace(/(?:\\x[0-9a-fA-F]{2})+/g, (bytes) => Buffer.from(bytes.replace(/\\x/g, ""), "hex").toString("utf8"));
+}
+
+/** `\u` escapes read as UTF-16 code units, the plain characters between them kept; fewer than six read as nothing. */
+function decodeUnicodeEscapes(run: string): string {
+  if ((run.match(/\\u/g)?.length ?? 0) < 6) return "";
+  return run.replace(/\\u([0-9a-fA-F]{4})/g, (_, hex: string) => String.fromCharCode(parseInt(hex, 16)));
 }
 
 const escapedText: Detector = (text) => {
