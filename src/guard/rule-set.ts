@@ -74,7 +74,7 @@ export const ruleFileSchema = z
      * Words that always or never name another server's tool, and search-query facets: `source:alert`
      * or `is:open` filters a query, it does not name a `server:tool`.
      */
-    foreignToolWords: z.object({ always: z.array(z.string()), never: z.array(z.string()), facets: z.array(z.string()).default([]) }).strict(),
+    foreignToolWords: z.object({ always: z.array(z.string()), never: z.array(z.string()), neverSuffixes: z.array(z.string()).default([]), facets: z.array(z.string()).default([]) }).strict(),
     macros: z.record(z.string().regex(/^[A-Z0-9_]+$/), z.string()).default({}),
     confusables: z.record(z.string(), z.string()),
     rules: z.array(z.union([regexRuleSchema, detectorRuleSchema])).min(1),
@@ -902,6 +902,8 @@ export interface RuleSet {
   confusables: ReadonlyMap<string, string>;
   foreignAlways: ReadonlySet<string>;
   foreignNever: ReadonlySet<string>;
+  /** Endings of words that are never a tool's name ("comma-separated", "user-specific"). */
+  foreignNeverSuffixes: readonly string[];
   /** Query facets (see ruleFileSchema): a `facet:value` token is no tool name. */
   foreignFacets: ReadonlySet<string>;
   gates: GateIndex;
@@ -980,6 +982,7 @@ export function compileRuleSet(file: RuleFile): RuleSet {
     confusables: new Map(Object.entries(file.confusables)),
     foreignAlways: new Set(file.foreignToolWords.always),
     foreignNever: new Set(file.foreignToolWords.never),
+    foreignNeverSuffixes: file.foreignToolWords.neverSuffixes,
     foreignFacets: new Set(file.foreignToolWords.facets.map((w) => w.toLowerCase())),
     gates,
   };

@@ -143,7 +143,7 @@ export function createScanner(options: ScannerOptions = {}): Scanner {
     if (!name || ENVIRONMENT_VARIABLE.test(name)) return false;
     const n = name.toLowerCase();
     if (ruleSet.foreignAlways.has(n)) return true;
-    if (ruleSet.foreignNever.has(n)) return false;
+    if (ruleSet.foreignNever.has(n) || ruleSet.foreignNeverSuffixes.some((suffix) => n.endsWith(suffix))) return false;
     // Words parted by slashes, one of them never a tool's ("Read-only/idempotent tools"): a choice of words.
     if (n.includes("/") && n.split("/").some((part) => ruleSet.foreignNever.has(part))) return false;
     const colon = n.indexOf(":");

@@ -135,6 +135,7 @@ const tunedHoldouts = [
   { name: "v29", size: 36, blind: "27/36", after: "36/36", floor: 1 },
   { name: "v30", size: 41, blind: "29/41", after: "41/41", floor: 1 },
   { name: "v31", size: 31, blind: "24/31", after: "31/31", floor: 1 },
+  { name: "v32", size: 34, blind: "27/34", after: "34/34", floor: 1 },
 ].map((h) => ({ ...h, cases: poisonedIn(new URL(`holdout-${h.name}/poisoned/`, root)), benign: benignIn(new URL(`holdout-${h.name}/benign/`, root)) }));
 
 describe("poisoning evaluation set", () => {
@@ -212,15 +213,15 @@ describe("holdout v4 (written before the scoring layer, never used for tuning)",
 
 // Real tools still blocked, each named with its reason; any other block fails the test. Claude
 // Code's own agent tools (`claude mcp serve`, holdout v23, official) speak to the model by design: a
-// wake-up "reads your full conversation context", as a request for it would. A community
-// orchestrator's entry point (holdout v27) says "Call this FIRST for any task": the words of a
-// tool-ordering hijack, which SH-019 blocks whoever says them.
-const KNOWN_FALSE_BLOCKS = ["anthropic-ai__claude-code.json:tool:ScheduleWakeup", "tejalgnrml__agent-orchestrator-mcp.json:tool:analyze_task_scope"];
+// wake-up "reads your full conversation context", as a request for it would. (A tool asking to be
+// called first, "Call this FIRST for any task", is only warned about since holdout v32: official
+// servers ask for it too.)
+const KNOWN_FALSE_BLOCKS = ["anthropic-ai__claude-code.json:tool:ScheduleWakeup"];
 
 describe("every real benign definition of every set", () => {
   const allBenign = [...benign, ...heldOutBenign, ...tunedHoldouts.flatMap((h) => h.benign)];
 
-  it("flags <= 1% of every real benign definition at warn and blocks no official tool but the one named, and no other tool but one named", () => {
+  it("flags <= 1% of every real benign definition at warn and blocks no tool but the one named", () => {
     const falsePositives = allBenign.filter((b) => b.flagged.size > 0);
     const fpRate = falsePositives.length / allBenign.length;
     const officialBlocked = allBenign.filter((b) => b.official && b.blocked);
@@ -231,7 +232,7 @@ describe("every real benign definition of every set", () => {
         ...falsePositives.map((b) => `false positive ${b.id}: ${b.findings.map((f) => `${f.rule} ${f.path}`).join("; ")}`),
       ].join("\n"),
     );
-    expect(allBenign.length).toBeGreaterThanOrEqual(7635);
+    expect(allBenign.length).toBeGreaterThanOrEqual(8041);
     expect(fpRate).toBeLessThanOrEqual(0.01);
     expect(officialBlocked.map((b) => b.id).filter((id) => !KNOWN_FALSE_BLOCKS.includes(id))).toEqual([]);
     expect(blocked.map((b) => b.id)).toEqual(KNOWN_FALSE_BLOCKS);
