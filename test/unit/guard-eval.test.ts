@@ -137,6 +137,7 @@ const tunedHoldouts = [
   { name: "v31", size: 31, blind: "24/31", after: "31/31", floor: 1 },
   { name: "v32", size: 34, blind: "27/34", after: "34/34", floor: 1 },
   { name: "v33", size: 26, blind: "17/26", after: "26/26", floor: 1 },
+  { name: "v34", size: 22, blind: "14/22", after: "22/22", floor: 1 },
 ].map((h) => ({ ...h, cases: poisonedIn(new URL(`holdout-${h.name}/poisoned/`, root)), benign: benignIn(new URL(`holdout-${h.name}/benign/`, root)) }));
 
 describe("poisoning evaluation set", () => {
@@ -233,7 +234,7 @@ describe("every real benign definition of every set", () => {
         ...falsePositives.map((b) => `false positive ${b.id}: ${b.findings.map((f) => `${f.rule} ${f.path}`).join("; ")}`),
       ].join("\n"),
     );
-    expect(allBenign.length).toBeGreaterThanOrEqual(8189);
+    expect(allBenign.length).toBeGreaterThanOrEqual(8358);
     expect(fpRate).toBeLessThanOrEqual(0.01);
     expect(officialBlocked.map((b) => b.id).filter((id) => !KNOWN_FALSE_BLOCKS.includes(id))).toEqual([]);
     expect(blocked.map((b) => b.id)).toEqual(KNOWN_FALSE_BLOCKS);
