@@ -143,9 +143,8 @@ export function createScanner(options: ScannerOptions = {}): Scanner {
     if (!name || ENVIRONMENT_VARIABLE.test(name)) return false;
     const n = name.toLowerCase();
     if (ruleSet.foreignAlways.has(n)) return true;
-    if (ruleSet.foreignNever.has(n) || ruleSet.foreignNeverSuffixes.some((suffix) => n.endsWith(suffix))) return false;
-    // Words parted by slashes, one of them never a tool's ("Read-only/idempotent tools"): a choice of words.
-    if (n.includes("/") && n.split("/").some((part) => ruleSet.foreignNever.has(part))) return false;
+    // A word never a tool's, or words parted by slashes one of which is ("Read-only/idempotent tools": a choice of words).
+    if (n.split("/").some((part) => ruleSet.foreignNever.has(part)) || ruleSet.foreignNeverSuffixes.some((suffix) => n.endsWith(suffix))) return false;
     const colon = n.indexOf(":");
     if (colon > 0 && ruleSet.foreignFacets.has(n.slice(0, colon))) return false; // a query filter such as `source:alert`
     const normalized = normalizedName(n);

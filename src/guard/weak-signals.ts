@@ -172,17 +172,22 @@ function startsLaterSentence(text: string, at: number): boolean {
  * "not … without asking" is no secrecy.
  */
 function discounted(name: SignalName, text: string, at: number): boolean {
-  if (name === "privateFile") return namesPublicKey(text, at) || endsBefore(STORED_IN, text, at) || endsBefore(DELETED, text, at) || endsBefore(SEARCHED_IN, text, at);
-  if (name === "target") return endsBefore(STORED_IN, text, at) || endsBefore(DELETED, text, at) || endsBefore(SEARCHED_IN, text, at);
-  if (name === "sink") return endsBefore(FORBIDDEN, text, at);
-  if (name === "secrecy") return /^without\b/i.test(text.slice(at, at + 8)) && endsBefore(NEGATED, text, at);
+  if (name === "privateFile") return namesPublicKey(text, at) || namesPlaceNotTaken(text, at);
+  if (name === "target") return namesPlaceNotTaken(text, at);
+  if (name === "sink") return holdsAt(FORBIDDEN, text, at);
+  if (name === "secrecy") return holdsAt(WITHOUT, text, at) && holdsAt(NEGATED, text, at);
   return false;
 }
 
-/** Whether a sticky look-behind holds at `at` (the text before it ends as the expression says), without slicing the text. */
-function endsBefore(lookBehind: RegExp, text: string, at: number): boolean {
-  lookBehind.lastIndex = at;
-  return lookBehind.test(text);
+/** Whether the words before `at` name where data is kept, what is deleted, or where a tool searches. */
+function namesPlaceNotTaken(text: string, at: number): boolean {
+  return holdsAt(STORED_IN, text, at) || holdsAt(DELETED, text, at) || holdsAt(SEARCHED_IN, text, at);
+}
+
+/** Whether a sticky expression matches at `at` (a look-behind: the text before it ends as it says), without slicing the text. */
+function holdsAt(sticky: RegExp, text: string, at: number): boolean {
+  sticky.lastIndex = at;
+  return sticky.test(text);
 }
 
 const STORED_IN = /(?<=\b(?:stored|logged|kept|saved|recorded|persisted|retained|visible|appears?|ends?\s+up|leaked|exposed|cached)\s+in\s+(?:(?:the|your|any|logs?|request|server|client|or|and)\s+){0,4})/iy;
@@ -191,6 +196,7 @@ const DELETED = /(?<=\b(?:delet|clear|remov|reset|wip|purg|eras)(?:e|es|ed|ing|s
 /** Where a tool searches ("a file path to search for in conversation history") is where it looks, not what it takes. */
 const SEARCHED_IN = /(?<=\b(?:search(?:ed|es|ing)?|look(?:ed|s|ing)?\s+(?:for|up)|find|found)\s+(?:for\s+)?(?:\w+\s+)?in\s+(?:the\s+|your\s+|all\s+)?)/iy;
 /** "must not proceed without the user's approval": a "without" under a negation asks for what it names. */
+const WITHOUT = /without\b/iy;
 const NEGATED = /(?<=(?:\b(?:not|never|cannot)|n['’]t)\b(?!\s+(?:hesitate|worry|bother|wait|stop|pause))[^.!?;\n]{0,60})/iy;
 const FORBIDDEN = /(?<=\b(?:do\s+not|don'?t|never|avoid|must\s+not|should\s+not|not\s+to)\s+(?:\w+\s+)?)/iy;
 
