@@ -268,6 +268,20 @@ class SubstringAutomaton {
     const column = this.otherColumn.get(c);
     return column === undefined ? 0 : this.otherNext[state * this.otherColumn.size + column]!;
   }
+
+  /**
+   * Every occurrence in `text` of the substrings, as `(start * count + (first + index))`, pushed
+   * onto `into` in the order they end.
+   */
+  occurrences(text: string, lengths: readonly number[], first: number, count: number, into: number[]): void {
+    const { asciiColumn, asciiNext, asciiColumns, firstOutput } = this;
+    let state = 0;
+    for (let i = 0; i < text.length; i++) {
+      const c = text.charCodeAt(i);
+      state = c < 128 ? asciiNext[state * asciiColumns + asciiColumn[c]!]! : this.stepOther(state, c);
+      if (state >= firstOutput) for (const s of this.outputs[this.output[state]!]!) into.push((i + 1 - lengths[first + s]!) * count + first + s);
+    }
+  }
 }
 
 /**
@@ -296,7 +310,14 @@ interface PassTables {
   singleAscii: Int32Array;
   singleOther: Map<number, number>;
   automaton: SubstringAutomaton;
-  /** Per automaton substring: its length, its groups (gates of more than one character, first) and whether rules start with it. */
+  /**
+   * The substrings with a character beyond ASCII, numbered after the others (from `beyondFirst` on):
+   * read in a pass of their own, only over text that has such a character (most has none, and these
+   * would make the first automaton's tables several times larger).
+   */
+  beyondAscii: SubstringAutomaton | undefined;
+  beyondFirst: number;
+  /** Per automaton substring (both automata): its length, its groups (gates of more than one character, first) and whether rules start with it. */
   lengths: number[];
   ids: number[][];
   starts: Uint8Array;
@@ -687,6 +708,13 @@ export class GateIndex {
       index.set(sub, ids.length);
       ids.push([]);
     }
+    // Those with a character beyond ASCII last, for an automaton of their own.
+    const beyond = (sub: string) => /[^\0-\x7f]/.test(sub);
+    const order = [...index.keys()].sort((a, b) => Number(beyond(a)) - Number(beyond(b)));
+    const reordered = order.map((sub) => ids[index.get(sub)!]!);
+    order.forEach((sub, k) => index.set(sub, k));
+    ids.splice(0, ids.length, ...reordered);
+    const beyondFirst = order.findIndex(beyond);
     const words = Math.max(1, Math.ceil(this.startsOfRule.length / 32));
     const starts = new Uint8Array(ids.length);
     const startMasks = new Int32Array(ids.length * words);
@@ -695,8 +723,9 @@ export class GateIndex {
       starts[k] = 1;
       for (const rule of rules) startMasks[k * words + (rule >> 5)]! |= 1 << (rule & 31);
     }
-    const patterns = [...index.keys()];
-    const automaton = new SubstringAutomaton(patterns);
+    const patterns = order;
+    const automaton = new SubstringAutomaton(beyondFirst < 0 ? patterns : patterns.slice(0, beyondFirst));
+    const beyondAscii = beyondFirst < 0 ? undefined : new SubstringAutomaton(patterns.slice(beyondFirst));
     const subset = (flags: Uint8Array) =>
       lists.map((groups) => {
         const flagged = groups.filter((id) => flags[id] === 1);
@@ -715,6 +744,8 @@ export class GateIndex {
       singleAscii,
       singleOther,
       automaton,
+      beyondAscii,
+      beyondFirst: beyondFirst < 0 ? patterns.length : beyondFirst,
       lengths: patterns.map((p) => p.length),
       ids,
       starts,
@@ -766,6 +797,7 @@ export class GateIndex {
     /** The deepest trie node the current word reached (its prefixes are the words' start prefixes it has). */
     let deepest = 0;
     let length = 0;
+    let beyondAscii = false;
     for (let i = 0; i <= lower.length; i++) {
       if (i < lower.length) {
         const c = lower.charCodeAt(i);
@@ -776,6 +808,7 @@ export class GateIndex {
           letter = (code & 63) - 1;
           if (letter < 0 && singleAscii[c]! >= 0) found.see(singleAscii[c]!, i, i + 1);
         } else {
+          beyondAscii = true;
           state = automaton.stepOther(state, c);
           const single = singleOther.get(c);
           if (single !== undefined) found.see(single, i, i + 1);
@@ -799,7 +832,10 @@ export class GateIndex {
       length = 0;
     }
     const substringStarts: number[] = [];
-    sortNearlySorted(occurrences);
+    const before = occurrences.length;
+    if (beyondAscii) tables.beyondAscii?.occurrences(lower, lengths, tables.beyondFirst, count, occurrences);
+    if (occurrences.length > before) occurrences.sort((a, b) => a - b);
+    else sortNearlySorted(occurrences);
     for (const v of occurrences) {
       const s = v % count;
       const start = (v - s) / count;

@@ -91,9 +91,11 @@ export function startsAtLines(source: string, flags: string): boolean {
 
 /**
  * Literals every match of a pattern starts with: `words` at a word start (the pattern has `\b`
- * there), `substrings` anywhere. Lower case and ASCII (a literal stops before any other character),
- * at most LITERAL_CHARS long. Undefined when some match could start otherwise (with a character
- * class, for instance) or the pattern uses syntax this reading does not know.
+ * there), `substrings` anywhere. Lower case, at most LITERAL_CHARS long; a character beyond ASCII
+ * is read only where lower-casing the text finds every character the pattern matches there (see
+ * foldsSafely), and a literal stops before any other. A class of a few plain characters that starts
+ * a match is read as a choice of them. Undefined when some match could start otherwise (with a
+ * wider class, for instance) or the pattern uses syntax this reading does not know.
  */
 export interface LiteralStarts {
   /** Word prefixes: a match starts at a word that begins with one of them. */
@@ -107,7 +109,11 @@ export interface LiteralStarts {
 }
 
 const LITERAL_CHARS = 12;
+/** A literal with a character beyond ASCII is shorter: its characters are rarer, and each may stand for several (see foldingsOf). */
+const LITERAL_CHARS_BEYOND_ASCII = 4;
 const MAX_LITERALS = 2000;
+/** The most characters of a class read as a choice of them where it starts a match (`[`'"]`, `[Hh]`). */
+const CHOICE_CHARS = 8;
 
 type Atom =
   | { kind: "char"; char: string; min: number; max: number }
@@ -116,8 +122,12 @@ type Atom =
   | { kind: "boundary" }
   /** Zero-width: `^`, `$`, `\B` and look-arounds. */
   | { kind: "assertion" }
-  /** Anything else that reads a character: classes, `.`, `\d`, back references; `nonWord` when it never reads [A-Za-z0-9] (`\s`, `[\s_-]`). */
-  | { kind: "other"; nonWord?: boolean }
+  /**
+   * Anything else that reads a character: classes, `.`, `\d`, back references; `nonWord` when it
+   * never reads [A-Za-z0-9] (`\s`, `[\s_-]`); `choice`, the characters of a class of a few plain ones,
+   * with its quantifier.
+   */
+  | { kind: "other"; nonWord?: boolean; choice?: { chars: string; min: number; max: number } }
   /** Where a repeated group's first repetition ends: the literal stops there. */
   | { kind: "stop" };
 
@@ -151,7 +161,7 @@ class PatternReader {
       const [min, max] = this.quantifier();
       if (atom.kind === "char" || atom.kind === "group") atoms.push({ ...atom, min, max });
       // An optional class may be absent: it does not end a word then.
-      else if (atom.kind === "other") atoms.push(min > 0 ? atom : { kind: "other" });
+      else if (atom.kind === "other") atoms.push({ kind: "other", ...(min > 0 && { nonWord: atom.nonWord }), ...(atom.choice && { choice: { chars: atom.choice.chars, min, max } }) });
       else if (min > 0) atoms.push(atom);
       else atoms.push({ kind: "assertion" }); // an optional \b asserts nothing
     }
@@ -189,7 +199,9 @@ class PatternReader {
         if (this.source[this.at] === "\\") this.at++;
       }
       this.at++;
-      return { kind: "other", nonWord: classIsNonWord(this.source.slice(from, this.at - 1)) };
+      const body = this.source.slice(from, this.at - 1);
+      const chars = plainChars(body);
+      return { kind: "other", nonWord: classIsNonWord(body), ...(chars && { choice: { chars, min: 1, max: 1 } }) };
     }
     this.at++;
     if (c === "\\") return this.escape();
@@ -258,6 +270,68 @@ function classIsNonWord(body: string): boolean {
   return true;
 }
 
+/** The characters of a class body of at most CHOICE_CHARS plain characters (escaped punctuation too; no range, negation or class escape), or undefined. */
+function plainChars(body: string): string | undefined {
+  let chars = "";
+  for (let i = 0; i < body.length; i++) {
+    let c = body[i]!;
+    if (c === "\\") {
+      c = body[++i] ?? "";
+      if (!/^[^0-9A-Za-z]$/.test(c)) return undefined;
+    } else if (c === "^" && i === 0) return undefined;
+    else if (c === "-" && i > 0 && i < body.length - 1) return undefined;
+    chars += c;
+  }
+  return chars.length > 0 && chars.length <= CHOICE_CHARS ? chars : undefined;
+}
+
+/**
+ * ECMAScript's Canonicalize for an expression without the u flag (how `i` compares characters):
+ * upper case, unless that is several characters or takes a character beyond ASCII into it.
+ */
+function canonicalOf(code: number): number {
+  const upper = String.fromCharCode(code).toUpperCase();
+  return upper.length !== 1 || (code >= 128 && upper.charCodeAt(0) < 128) ? code : upper.charCodeAt(0);
+}
+
+/** Per canonical character shared by several characters, those characters; made on first use. */
+let caseMates: Map<number, number[]> | undefined;
+
+function caseMatesOf(code: number): readonly number[] {
+  if (!caseMates) {
+    caseMates = new Map();
+    for (let c = 0; c < 0x10000; c++) {
+      const canonical = canonicalOf(c);
+      if (canonical === c) continue;
+      const mates = caseMates.get(canonical);
+      if (mates) mates.push(c);
+      else caseMates.set(canonical, [canonical, c]);
+    }
+  }
+  return caseMates.get(canonicalOf(code)) ?? [code];
+}
+
+/**
+ * What lower-casing a text (as the gate pass reads it) turns the characters into that a pattern's
+ * character beyond ASCII matches case-insensitively: a literal goes on with each of them. A
+ * character lower-cased into several leaves text whose offsets do not line up (the scanner searches
+ * it whole): it adds none. Undefined (the literal stops) for a surrogate, lower-cased as part of its
+ * pair, and where one of them lower-cases into ASCII. (σ, ς and Σ match each other; so do the
+ * Cyrillic letters and their rare variants, such as в and ᲀ.)
+ */
+export function foldingsOf(ch: string): string[] | undefined {
+  const code = ch.charCodeAt(0);
+  if (ch.length !== 1 || (code >= 0xd800 && code <= 0xdfff)) return undefined;
+  const out = new Set<string>();
+  for (const mate of caseMatesOf(code)) {
+    const folded = String.fromCharCode(mate).toLowerCase();
+    if (folded.length !== 1) continue;
+    if (folded.charCodeAt(0) < 128) return undefined;
+    out.add(folded);
+  }
+  return out.size > 0 ? [...out] : undefined;
+}
+
 /** Records a literal; `closed` when the match ends its first word there. A literal is closed only if every way to it is. */
 function emit(out: Map<string, boolean>, literal: string, closed: boolean): void {
   if (out.size > MAX_LITERALS) throw new UnknownSyntax();
@@ -273,7 +347,18 @@ function startsOf(atoms: readonly Atom[], k: number, literal: string, word: bool
   if (out.size > MAX_LITERALS) throw new UnknownSyntax();
   const atom = atoms[k];
   const written = word ? `\\b${literal}` : literal;
-  if (literal.length >= LITERAL_CHARS || atom === undefined || atom.kind === "stop" || atom.kind === "other") {
+  if (literal === "" && atom?.kind === "other" && atom.choice) {
+    // A class of a few plain characters where a match starts: a choice of them.
+    const { chars, min, max } = atom.choice;
+    const choice: Atom = { kind: "group", alternatives: [...chars].map((char) => [{ kind: "char", char, min: 1, max: 1 }]), min, max };
+    const found = new Map<string, boolean>();
+    startsOf([choice, ...atoms.slice(k + 1)], 0, literal, word, found);
+    // A literal of one such character (a quote, say) would be a start at each in the text: search whole instead.
+    if ([...found.keys()].some((l) => l.length === 1)) throw new UnknownSyntax();
+    for (const [l, closed] of found) emit(out, l, closed);
+    return;
+  }
+  if (literal.length >= (/[^\0-\x7f]/.test(literal) ? LITERAL_CHARS_BEYOND_ASCII : LITERAL_CHARS) || atom === undefined || atom.kind === "stop" || atom.kind === "other") {
     if (literal === "") throw new UnknownSyntax(); // a match could start anywhere, or be empty
     emit(out, written, atom?.kind === "other" && atom.nonWord === true);
     return;
@@ -288,15 +373,15 @@ function startsOf(atoms: readonly Atom[], k: number, literal: string, word: bool
   if (atom.min === 0) startsOf(atoms, k + 1, literal, word, out);
   if (atom.max === 0) return;
   if (atom.kind === "char") {
-    if (atom.char.charCodeAt(0) >= 128) {
+    const foldings = atom.char.charCodeAt(0) < 128 ? [atom.char.toLowerCase()] : foldingsOf(atom.char);
+    if (!foldings) {
       if (literal === "") throw new UnknownSyntax();
       // The word pass reads only [a-z0-9]: a character beyond ASCII ends the word (unless it lower-cases into ASCII, as K and İ do).
       emit(out, written, !/[a-z0-9]/.test(atom.char.toLowerCase()));
       return;
     }
-    const next = literal + atom.char.toLowerCase();
     // A repeated character: its first occurrence is certain, what follows it is not.
-    startsOf(atom.max === 1 ? atoms : [], atom.max === 1 ? k + 1 : 0, next, word, out);
+    for (const folded of foldings) startsOf(atom.max === 1 ? atoms : [], atom.max === 1 ? k + 1 : 0, literal + folded, word, out);
     return;
   }
   const rest = atom.max === 1 ? atoms.slice(k + 1) : [{ kind: "stop" } as const];
@@ -321,6 +406,8 @@ export function literalStarts(source: string): LiteralStarts | undefined {
     if (word) (closed || word.length < literal.length - 2 ? exact : words).add(word);
     else substrings.add(literal.startsWith("\\b") ? literal.slice(2) : literal);
   }
+  // A letter or two anywhere ("a" of "a\s+ferramenta") is a start in most words: searching whole costs less.
+  if ([...substrings].some((sub) => /^[a-z0-9]{1,2}$/.test(sub))) return undefined;
   // A literal that begins with another adds no place to look; nor does a whole word that begins with a prefix.
   const shortest = (all: Set<string>) => [...all].filter((a) => ![...all].some((b) => b !== a && a.startsWith(b)));
   const prefixes = shortest(words);
