@@ -139,6 +139,7 @@ const tunedHoldouts = [
   { name: "v33", size: 26, blind: "17/26", after: "26/26", floor: 1 },
   { name: "v34", size: 22, blind: "14/22", after: "22/22", floor: 1 },
   { name: "v35", size: 35, blind: "19/35", after: "35/35", floor: 1 },
+  { name: "v36", size: 45, blind: "27/45", after: "45/45", floor: 1 },
 ].map((h) => ({ ...h, cases: poisonedIn(new URL(`holdout-${h.name}/poisoned/`, root)), benign: benignIn(new URL(`holdout-${h.name}/benign/`, root)) }));
 
 describe("poisoning evaluation set", () => {
@@ -235,7 +236,7 @@ describe("every real benign definition of every set", () => {
         ...falsePositives.map((b) => `false positive ${b.id}: ${b.findings.map((f) => `${f.rule} ${f.path}`).join("; ")}`),
       ].join("\n"),
     );
-    expect(allBenign.length).toBeGreaterThanOrEqual(8576);
+    expect(allBenign.length).toBeGreaterThanOrEqual(8803);
     expect(fpRate).toBeLessThanOrEqual(0.01);
     expect(officialBlocked.map((b) => b.id).filter((id) => !KNOWN_FALSE_BLOCKS.includes(id))).toEqual([]);
     expect(blocked.map((b) => b.id)).toEqual(KNOWN_FALSE_BLOCKS);
