@@ -139,8 +139,8 @@ export function createScanner(options: ScannerOptions = {}): Scanner {
   for (const rule of proseRegexRules) if (rule.start) proseStarts[rule.start.id >> 5]! |= 1 << (rule.start.id & 31);
   const withinLines = ruleSet.gates.withinLines;
 
-  function isForeignTool(name: string | undefined, own: OwnNames): boolean {
-    if (!name || ENVIRONMENT_VARIABLE.test(name)) return false;
+  function isForeignTool(name: string | undefined, own: OwnNames, text: string): boolean {
+    if (!name || ENVIRONMENT_VARIABLE.test(name) || namesData(name, text)) return false;
     const n = name.toLowerCase();
     if (ruleSet.foreignAlways.has(n)) return true;
     // A word never a tool's, or words parted by slashes one of which is ("Read-only/idempotent tools": a choice of words).
@@ -170,7 +170,7 @@ export function createScanner(options: ScannerOptions = {}): Scanner {
     rule.regex.lastIndex = 0;
     for (let m = rule.regex.exec(text); m !== null; m = rule.regex.exec(text)) {
       if (m[0].length === 0) rule.regex.lastIndex++;
-      else if ((!rule.foreignToolOnly || isForeignTool(toolNamed(m), own)) && accept(m.index, m.index + m[0].length)) return m;
+      else if ((!rule.foreignToolOnly || isForeignTool(toolNamed(m), own, text)) && accept(m.index, m.index + m[0].length)) return m;
     }
     return undefined;
   }
@@ -287,7 +287,7 @@ export function createScanner(options: ScannerOptions = {}): Scanner {
       const m = sticky.exec(text);
       if (!m || m[0].length === 0) continue;
       searchedTo = at + m[0].length;
-      if ((!rule.foreignToolOnly || isForeignTool(toolNamed(m), own)) && (!accept || accept(at, searchedTo))) return m;
+      if ((!rule.foreignToolOnly || isForeignTool(toolNamed(m), own, text)) && (!accept || accept(at, searchedTo))) return m;
     }
     return undefined;
   }
@@ -521,6 +521,16 @@ export function createScanner(options: ScannerOptions = {}): Scanner {
       return out;
     },
   };
+}
+
+/** Nouns that, after a dotted name, make it a field of some data ("detect.grep patterns"), not a tool. */
+const DATA_NOUN = /^\s+(?:patterns?|fields?|keys?|propert(?:y|ies)|values?|entr(?:y|ies)|columns?|attributes?|paths?|mappings?|settings?|sections?|arrays?|lists?|objects?)\b/i;
+
+/** Whether a dotted name is named in the text as a field of some data: `detect.grep patterns`, `config.timeout value`. */
+function namesData(name: string, text: string): boolean {
+  if (!name.includes(".")) return false;
+  for (let at = text.indexOf(name); at >= 0; at = text.indexOf(name, at + 1)) if (DATA_NOUN.test(text.slice(at + name.length, at + name.length + 24))) return true;
+  return false;
 }
 
 /** See wordStartsShifted. */

@@ -18,7 +18,7 @@ interface PoisonedCase {
   tool?: Record<string, unknown>;
   prompt?: Record<string, unknown>;
   resourceTemplate?: Record<string, unknown>;
-  server?: { instructions: string };
+  server?: { instructions: string; tools?: Array<Record<string, unknown>> };
 }
 
 interface Scored {
@@ -46,14 +46,22 @@ function score(id: string, defs: UpstreamDefinitions, labels: Family[], official
   });
 }
 
+/** A poisoned case as one upstream (a server case: its instructions and its tools): caught when any of its definitions is. */
+function scoreCase(id: string, defs: UpstreamDefinitions, labels: Family[]): Scored {
+  const parts = score(id, defs, labels);
+  if (parts.length === 1) return parts[0]!;
+  return { id, official: false, labels, flagged: new Set(parts.flatMap((p) => [...p.flagged])), blocked: parts.some((p) => p.blocked), findings: parts.flatMap((p) => p.findings) };
+}
+
 function poisonedIn(dir: URL): Scored[] {
   return readdirSync(dir).flatMap((file) =>
-    (JSON.parse(readFileSync(new URL(file, dir), "utf8")) as { cases: PoisonedCase[] }).cases.flatMap((c) =>
-      score(
+    (JSON.parse(readFileSync(new URL(file, dir), "utf8")) as { cases: PoisonedCase[] }).cases.map((c) =>
+      scoreCase(
         c.id,
         {
           ...(c.server ? { instructions: c.server.instructions } : {}),
-          tools: c.tool ? [c.tool as never] : [],
+          // A server case is its instructions and its tools, scanned together as one upstream.
+          tools: c.tool ? [c.tool as never] : ((c.server?.tools ?? []) as never[]),
           prompts: c.prompt ? [c.prompt as never] : [],
           resourceTemplates: c.resourceTemplate ? [c.resourceTemplate as never] : [],
         },
@@ -140,6 +148,7 @@ const tunedHoldouts = [
   { name: "v34", size: 22, blind: "14/22", after: "22/22", floor: 1 },
   { name: "v35", size: 35, blind: "19/35", after: "35/35", floor: 1 },
   { name: "v36", size: 45, blind: "27/45", after: "45/45", floor: 1 },
+  { name: "v37", size: 41, blind: "23/41", after: "41/41", floor: 1 },
 ].map((h) => ({ ...h, cases: poisonedIn(new URL(`holdout-${h.name}/poisoned/`, root)), benign: benignIn(new URL(`holdout-${h.name}/benign/`, root)) }));
 
 describe("poisoning evaluation set", () => {
@@ -236,7 +245,7 @@ describe("every real benign definition of every set", () => {
         ...falsePositives.map((b) => `false positive ${b.id}: ${b.findings.map((f) => `${f.rule} ${f.path}`).join("; ")}`),
       ].join("\n"),
     );
-    expect(allBenign.length).toBeGreaterThanOrEqual(8803);
+    expect(allBenign.length).toBeGreaterThanOrEqual(9030);
     expect(fpRate).toBeLessThanOrEqual(0.01);
     expect(officialBlocked.map((b) => b.id).filter((id) => !KNOWN_FALSE_BLOCKS.includes(id))).toEqual([]);
     expect(blocked.map((b) => b.id)).toEqual(KNOWN_FALSE_BLOCKS);
