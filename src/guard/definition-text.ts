@@ -72,8 +72,19 @@ const SKIP_VALUES = new Set(["type", "$schema", "$ref", "$id", "format"]);
 // instructions in it) is text the model reads.
 const SCHEMA_TYPES = new Set(["string", "number", "integer", "boolean", "object", "array", "null"]);
 
+// Likewise a `format` is structure only while it names a format (JSON Schema's, OpenAPI's, or one of
+// the common extensions); "file-contents:~/.kube/config" there is text the model reads.
+const SCHEMA_FORMATS = new Set([
+  "date-time", "date", "time", "duration", "email", "idn-email", "hostname", "idn-hostname", "ipv4", "ipv6", "uri",
+  "uri-reference", "iri", "iri-reference", "uuid", "uri-template", "json-pointer", "relative-json-pointer", "regex",
+  "byte", "binary", "int32", "int64", "float", "double", "password", "url", "phone", "color", "textarea", "markdown",
+  "html", "base64", "data-url", "file", "path", "decimal", "integer", "number", "string", "currency", "country",
+]);
+
 function isStructure(key: string, value: string): boolean {
-  return key === "type" ? SCHEMA_TYPES.has(value) : SKIP_VALUES.has(key);
+  if (key === "type") return SCHEMA_TYPES.has(value);
+  if (key === "format") return SCHEMA_FORMATS.has(value.toLowerCase());
+  return SKIP_VALUES.has(key);
 }
 
 /** The definition's text, in document order. Icons are skipped (image data the model never reads). */

@@ -149,6 +149,7 @@ const tunedHoldouts = [
   { name: "v35", size: 35, blind: "19/35", after: "35/35", floor: 1 },
   { name: "v36", size: 45, blind: "27/45", after: "45/45", floor: 1 },
   { name: "v37", size: 41, blind: "23/41", after: "41/41", floor: 1 },
+  { name: "v38", size: 41, blind: "11/41", after: "40/41", floor: 0.97 },
 ].map((h) => ({ ...h, cases: poisonedIn(new URL(`holdout-${h.name}/poisoned/`, root)), benign: benignIn(new URL(`holdout-${h.name}/benign/`, root)) }));
 
 describe("poisoning evaluation set", () => {
@@ -245,7 +246,7 @@ describe("every real benign definition of every set", () => {
         ...falsePositives.map((b) => `false positive ${b.id}: ${b.findings.map((f) => `${f.rule} ${f.path}`).join("; ")}`),
       ].join("\n"),
     );
-    expect(allBenign.length).toBeGreaterThanOrEqual(9030);
+    expect(allBenign.length).toBeGreaterThanOrEqual(9200);
     expect(fpRate).toBeLessThanOrEqual(0.01);
     expect(officialBlocked.map((b) => b.id).filter((id) => !KNOWN_FALSE_BLOCKS.includes(id))).toEqual([]);
     expect(blocked.map((b) => b.id)).toEqual(KNOWN_FALSE_BLOCKS);
