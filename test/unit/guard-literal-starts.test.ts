@@ -7,6 +7,7 @@ import { readdirSync, readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { collectText, listDefinitions } from "../../src/guard/definition-text.js";
 import { loadRuleSet } from "../../src/guard/rule-set.js";
+import { createScanner } from "../../src/guard/scanner.js";
 import { foldingsOf, literalStarts, startPrefixes, startsAtLines } from "../../src/guard/start-words.js";
 import type { UpstreamDefinitions } from "../../src/guard/tool-guard.js";
 
@@ -180,5 +181,33 @@ describe("rules searched whole", () => {
     const whole = loadRuleSet().rules.filter((r) => r.kind === "regex" && !r.start && !r.lineStarts).map((r) => r.id);
     // Starts at a line, a class or a look-around; tool names; a letter or two of another language anywhere.
     expect(whole).toEqual(["HI-002", "HI-003", "EX-041", "EX-019", "SH-018", "SH-025", "SH-027", "HI-039", "EX-029", "ST-017", "ST-027"]);
+  });
+
+  it("are tried a bounded number of times: a gate of common words lets every alternative of its rule try every start", () => {
+    // The labelled set's tools cycled to 1,000 definitions, as bench/scan-bench.mjs scans them. Counting the
+    // tries is deterministic where timing is not: 65.7k at 223 rules (the bound leaves 2%); a new alternative whose gate opens on
+    // words such as "full" or "calls" added 2.5k to one rule alone.
+    const rules = loadRuleSet();
+    let tries = 0;
+    for (const rule of rules.rules) {
+      if (rule.kind !== "regex") continue;
+      for (const re of [rule.regex, rule.start?.sticky, rule.lineStarts]) {
+        if (!re) continue;
+        const exec = re.exec.bind(re);
+        re.exec = (text: string) => {
+          tries++;
+          return exec(text);
+        };
+      }
+    }
+    const root = new URL("../fixtures/poisoning/", import.meta.url);
+    const tools: unknown[] = [];
+    for (const file of readdirSync(new URL("benign/", root))) tools.push(...(JSON.parse(readFileSync(new URL(`benign/${file}`, root), "utf8")) as { tools: unknown[] }).tools);
+    for (const file of readdirSync(new URL("poisoned/", root))) for (const c of (JSON.parse(readFileSync(new URL(`poisoned/${file}`, root), "utf8")) as { cases: Array<{ tool?: unknown }> }).cases) if (c.tool) tools.push(c.tool);
+    const scanner = createScanner({ rules });
+    tries = 0;
+    scanner.scan({ tools: Array.from({ length: 1000 }, (_, i) => tools[i % tools.length] as never), prompts: [], resourceTemplates: [] });
+    expect(tries).toBeGreaterThan(30_000);
+    expect(tries).toBeLessThan(67_000);
   });
 });
