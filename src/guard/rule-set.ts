@@ -714,7 +714,9 @@ export class GateIndex {
     const reordered = order.map((sub) => ids[index.get(sub)!]!);
     order.forEach((sub, k) => index.set(sub, k));
     ids.splice(0, ids.length, ...reordered);
-    const beyondFirst = order.findIndex(beyond);
+    // Where the substrings with a character beyond ASCII begin (all of them, when there are none).
+    const firstBeyond = order.findIndex(beyond);
+    const split = firstBeyond < 0 ? order.length : firstBeyond;
     const words = Math.max(1, Math.ceil(this.startsOfRule.length / 32));
     const starts = new Uint8Array(ids.length);
     const startMasks = new Int32Array(ids.length * words);
@@ -723,9 +725,8 @@ export class GateIndex {
       starts[k] = 1;
       for (const rule of rules) startMasks[k * words + (rule >> 5)]! |= 1 << (rule & 31);
     }
-    const patterns = order;
-    const automaton = new SubstringAutomaton(beyondFirst < 0 ? patterns : patterns.slice(0, beyondFirst));
-    const beyondAscii = beyondFirst < 0 ? undefined : new SubstringAutomaton(patterns.slice(beyondFirst));
+    const automaton = new SubstringAutomaton(order.slice(0, split));
+    const beyondAscii = split < order.length ? new SubstringAutomaton(order.slice(split)) : undefined;
     const subset = (flags: Uint8Array) =>
       lists.map((groups) => {
         const flagged = groups.filter((id) => flags[id] === 1);
@@ -745,8 +746,8 @@ export class GateIndex {
       singleOther,
       automaton,
       beyondAscii,
-      beyondFirst: beyondFirst < 0 ? patterns.length : beyondFirst,
-      lengths: patterns.map((p) => p.length),
+      beyondFirst: split,
+      lengths: order.map((p) => p.length),
       ids,
       starts,
       startMasks,

@@ -92,8 +92,8 @@ export function startsAtLines(source: string, flags: string): boolean {
 /**
  * Literals every match of a pattern starts with: `words` at a word start (the pattern has `\b`
  * there), `substrings` anywhere. Lower case, at most LITERAL_CHARS long; a character beyond ASCII
- * is read only where lower-casing the text finds every character the pattern matches there (see
- * foldsSafely), and a literal stops before any other. A class of a few plain characters that starts
+ * stands for what lower-casing the text turns every character the pattern matches there into (see
+ * foldingsOf), and a literal stops before one it cannot read so. A class of a few plain characters that starts
  * a match is read as a choice of them. Undefined when some match could start otherwise (with a
  * wider class, for instance) or the pattern uses syntax this reading does not know.
  */
