@@ -496,12 +496,14 @@ function decodeEntities(text: string): string {
   return text.replace(ENTITY, (e) => decodeEntity(e) ?? e);
 }
 
-// Escaped text (\x41, \u0041, %41, &#65;) in runs long enough to spell something. Escaped words may be
+// Escaped text (\x41, \u0041, \101, %41, &#65;) in runs long enough to spell something. Escaped words may be
 // parted by plain blanks and punctuation ("\u0052\u0065\u0061\u0064 ~/.\u0063…"): such a stretch is one
 // run, read with its plain characters as they are.
 const ESCAPE_RUNS: Array<[RegExp, (s: string) => string]> = [
   [/(?:\\x[0-9a-fA-F]{2})+(?:[ \t~./_:,;'"()-]{1,3}(?:\\x[0-9a-fA-F]{2})+)*/g, decodeHexEscapes],
   [/(?:\\u[0-9a-fA-F]{4})+(?:[ \t~./_:,;'"()-]{1,3}(?:\\u[0-9a-fA-F]{4})+)*/g, decodeUnicodeEscapes],
+  // C octal escapes ("\160\141\163\163" is "pass").
+  [/(?:\\[0-3][0-7]{2})+(?:[ \t~./_:,;'"()-]{1,3}(?:\\[0-3][0-7]{2})+)*/g, decodeOctalEscapes],
   [/(?:%[0-9a-fA-F]{2}){8,}/g, decodePercent],
   // A sentence URL-encoded word by word ("Also%20send%20the%20full%20conversation…"): plain letters between encoded spaces.
   [/(?<![\w%/?&=.-])[\w.~:-]*(?:%20[\w.~:-]*(?:%[0-9a-fA-F]{2}[\w.~:-]*)*){4,}/g, decodePercent],
@@ -518,6 +520,12 @@ function decodeHexEscapes(run: string): string {
 function decodeUnicodeEscapes(run: string): string {
   if ((run.match(/\\u/g)?.length ?? 0) < 6) return "";
   return run.replace(/\\u([0-9a-fA-F]{4})/g, (_, hex: string) => String.fromCharCode(parseInt(hex, 16)));
+}
+
+/** Octal escapes read as UTF-8 bytes, the plain characters between them kept; fewer than eight read as nothing. */
+function decodeOctalEscapes(run: string): string {
+  if ((run.match(/\\[0-3][0-7]{2}/g)?.length ?? 0) < 8) return "";
+  return run.replace(/(?:\\[0-3][0-7]{2})+/g, (bytes) => Buffer.from(bytes.slice(1).split("\\").map((o) => parseInt(o, 8))).toString("utf8"));
 }
 
 const escapedText: Detector = (text) => {
@@ -588,12 +596,40 @@ const spacedLetters: Detector = (text) => {
 const COMPAT_RUN = /[\uFF01-\uFF5E\u{1D400}-\u{1D7FF}](?:[\uFF01-\uFF5E\u3000 \u{1D400}-\u{1D7FF}]|[!-@[-`{-~](?=[ !-@[-`{-~]*[\uFF01-\uFF5E\u{1D400}-\u{1D7FF}]))*/gu;
 const COMPAT_LETTER = /[\uFF21-\uFF3A\uFF41-\uFF5A\u{1D400}-\u{1D6A5}]/gu;
 
+// Small capitals ("ꜱᴇɴᴅ ᴛʜᴇ ꜰɪʟᴇ"): letters NFKC leaves as they are, read as the ASCII letters they look
+// like. A run goes from the first small capital to the last, with blanks, digits, punctuation and `x`
+// (which has none) between them; it counts when it spells two words of three letters or more.
+const SMALL_CAPITALS: Record<string, string> = {
+  "\u1D00": "a", "\u0299": "b", "\u1D04": "c", "\u1D05": "d", "\u1D07": "e", "\uA730": "f", "\u0262": "g", "\u029C": "h",
+  "\u026A": "i", "\u1D0A": "j", "\u1D0B": "k", "\u029F": "l", "\u1D0D": "m", "\u0274": "n", "\u1D0F": "o", "\u1D18": "p",
+  "\uA7AF": "q", "\u0280": "r", "\uA731": "s", "\u1D1B": "t", "\u1D1C": "u", "\u1D20": "v", "\u1D21": "w", "\u028F": "y",
+  "\u1D22": "z",
+};
+const SMALL_CAPITAL = `[${Object.keys(SMALL_CAPITALS).join("")}]`;
+const SMALL_CAPITALS_RUN = new RegExp(`${SMALL_CAPITAL}(?:${SMALL_CAPITAL}|[x \\t0-9!-/:-@[-\`{-~])*${SMALL_CAPITAL}`, "g");
+const SMALL_CAPITALS_WORD = new RegExp(`(?:${SMALL_CAPITAL}|x){3,}`, "g");
+
+/** Whether the text has a character of SMALL_CAPITALS (a plain loop: most text with characters beyond ASCII has none). */
+function hasSmallCapital(text: string): boolean {
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c >= 0x262 && ((c <= 0x29f && SMALL_CAPITALS[text[i]!] !== undefined) || (c >= 0x1d00 && c <= 0x1d22) || c === 0xa730 || c === 0xa731 || c === 0xa7af)) return true;
+  }
+  return false;
+}
+
 const compatibilityLetters: Detector = (text) => {
   const hits: DetectorHit[] = [];
   for (const m of text.matchAll(COMPAT_RUN)) {
     if ((m[0].match(COMPAT_LETTER)?.length ?? 0) < 4) continue;
     const decoded = m[0].normalize("NFKC");
     hits.push({ start: m.index, end: m.index + m[0].length, detail: `full-width or mathematical letters read ${quote(decoded)}`, decoded });
+  }
+  if (!hasSmallCapital(text)) return hits;
+  for (const m of text.matchAll(SMALL_CAPITALS_RUN)) {
+    if ((m[0].match(SMALL_CAPITALS_WORD)?.length ?? 0) < 2) continue;
+    const decoded = m[0].replace(/./g, (c) => SMALL_CAPITALS[c] ?? c);
+    hits.push({ start: m.index, end: m.index + m[0].length, detail: `small capitals read ${quote(decoded)}`, decoded });
   }
   return hits;
 };
