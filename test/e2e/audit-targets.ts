@@ -59,7 +59,9 @@ export function auditOnce(start: () => Promise<{ url: string; stop(): Promise<un
   let report: Report | undefined;
   beforeAll(async () => {
     target = await start();
-    report = await runAudit(defaultAuditOptions(new URL(target.url), limits));
+    // A generous request timeout: the concurrency check opens its sessions at once, and on a loaded
+    // machine a server that spawns a process per session can take more than the default 10 s to answer.
+    report = await runAudit(defaultAuditOptions(new URL(target.url), { requestTimeoutMs: 30_000, ...limits }));
   }, timeoutMs);
   afterAll(async () => {
     await target?.stop();

@@ -53,7 +53,8 @@ const WELL_CONFIGURED: FixtureOptions = {
 describe("remote checks against a configurable server", () => {
   it("passes every check on a server with every production property", async () => {
     const server = await fixture(WELL_CONFIGURED);
-    const results = await audit(server, { tokens: [TOKEN_A, TOKEN_B] });
+    // Every check passes here, so nothing waits for a timeout: a longer one keeps the concurrent sessions from failing on a loaded machine.
+    const results = await audit(server, { tokens: [TOKEN_A, TOKEN_B], requestTimeoutMs: 10_000, checkTimeoutMs: 30_000 });
     const s = statuses(results);
     expect(s).toEqual({
       "transport.reachable": "pass",

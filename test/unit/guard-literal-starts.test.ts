@@ -13,6 +13,9 @@ import type { UpstreamDefinitions } from "../../src/guard/tool-guard.js";
 
 const sorted = (starts: ReturnType<typeof literalStarts>) => starts && { words: [...starts.words].sort(), exact: [...starts.exact].sort(), substrings: [...starts.substrings].sort() };
 
+// Every rule over every fixture text: about 20 s on a quiet machine, a minute or more on a loaded one.
+const EVERY_FIXTURE_TIMEOUT = 180_000;
+
 describe("start words", () => {
   it("are the words each alternative begins with, whole unless a quantifier follows their last letter", () => {
     expect(startPrefixes(String.raw`\b(?:when|if|tool)\b\s+x`)).toEqual(["when", "if", "tool"]);
@@ -149,7 +152,7 @@ describe("literal starts", () => {
     }
     expect(checked).toBeGreaterThan(100);
     expect(missed).toEqual([]);
-  });
+  }, EVERY_FIXTURE_TIMEOUT);
 
   it("hold for the rule file's line-start rules: every place one matches in the fixtures starts a line", () => {
     const rules = loadRuleSet().rules.filter((r) => r.kind === "regex" && startsAtLines(r.regex.source, r.regex.flags));
