@@ -590,11 +590,11 @@ const spacedLetters: Detector = (text) => {
   return hits;
 };
 
-// Full-width and mathematical letters ("Ｒｅｐｌａｃｅ", "𝐬𝐞𝐧𝐝"): words a filter of ASCII does not read,
+// Full-width, circled and mathematical letters ("Ｒｅｐｌａｃｅ", "ⓢⓔⓝⓓ", "𝐬𝐞𝐧𝐝"): words a filter of ASCII does not read,
 // read again as the ASCII they stand for (NFKC). Four letters or more in a run; plain digits, blanks
 // and punctuation between them stay in the run (".𝘦𝘯𝘷" is ".env").
-const COMPAT_RUN = /[\uFF01-\uFF5E\u{1D400}-\u{1D7FF}](?:[\uFF01-\uFF5E\u3000 \u{1D400}-\u{1D7FF}]|[!-@[-`{-~](?=[ !-@[-`{-~]*[\uFF01-\uFF5E\u{1D400}-\u{1D7FF}]))*/gu;
-const COMPAT_LETTER = /[\uFF21-\uFF3A\uFF41-\uFF5A\u{1D400}-\u{1D6A5}]/gu;
+const COMPAT_RUN = /[\uFF01-\uFF5E\u24B6-\u24E9\u{1D400}-\u{1D7FF}](?:[\uFF01-\uFF5E\u24B6-\u24E9\u3000 \u{1D400}-\u{1D7FF}]|[!-@[-`{-~](?=[ !-@[-`{-~]*[\uFF01-\uFF5E\u24B6-\u24E9\u{1D400}-\u{1D7FF}]))*/gu;
+const COMPAT_LETTER = /[\uFF21-\uFF3A\uFF41-\uFF5A\u24B6-\u24E9\u{1D400}-\u{1D6A5}]/gu;
 
 // Small capitals ("ꜱᴇɴᴅ ᴛʜᴇ ꜰɪʟᴇ"): letters NFKC leaves as they are, read as the ASCII letters they look
 // like. A run goes from the first small capital to the last, with blanks, digits, punctuation and `x`
@@ -623,7 +623,7 @@ const compatibilityLetters: Detector = (text) => {
   for (const m of text.matchAll(COMPAT_RUN)) {
     if ((m[0].match(COMPAT_LETTER)?.length ?? 0) < 4) continue;
     const decoded = m[0].normalize("NFKC");
-    hits.push({ start: m.index, end: m.index + m[0].length, detail: `full-width or mathematical letters read ${quote(decoded)}`, decoded });
+    hits.push({ start: m.index, end: m.index + m[0].length, detail: `full-width, circled or mathematical letters read ${quote(decoded)}`, decoded });
   }
   if (!hasSmallCapital(text)) return hits;
   for (const m of text.matchAll(SMALL_CAPITALS_RUN)) {
@@ -634,24 +634,84 @@ const compatibilityLetters: Detector = (text) => {
   return hits;
 };
 
-// ROT13 (a Caesar shift of 13) announced in the text: what follows the mark is decoded and read again.
-const ROT13_MARK = /\brot[-\s]?13\b|\bcaesar\b/gi;
-const ROT13_SPAN = 600;
+// Text announced as enciphered: ROT13 ("rot13"), another Caesar shift ("caesar", "shift-3", "shift each
+// letter back"), Atbash ("atbash", "mirrored"), or letters as their positions ("letter positions",
+// "A1Z26": 19-5-14-4). What follows the mark is deciphered every way the mark allows; the reading most
+// like English counts when it reads as English and the text did not before (a cipher named in passing,
+// "strategies: base64, rot13, leetspeak", deciphers to nothing). An uuencoded block ("begin 644 name" …
+// "end") counts when it decodes to English.
+const CIPHER_MARK = /\brot[-\s]?13\b|\bcaesar\b|\batbash\b|\bmirrored\b|\bshift(?:ed)?[-\s]?\d{1,2}\b|\bshift\s+each\s+letter\b|\bletter\s+(?:positions?|numbers?)\b|\ba1z26\b/gi;
+const CIPHER_SPAN = 600;
+/** How many of ENGLISH_WORDS a reading needs to count as English. */
+const MIN_ENGLISH_WORDS = 3;
+const UU_BLOCK = /^begin [0-7]{3,4} [^\n]*\n([\s\S]{1,20000}?)\nend\b/gm;
+// Words nearly every English instruction has: the reading with most of them is the right one.
+const ENGLISH_WORDS = new Set(["the", "to", "and", "of", "in", "it", "into", "do", "not", "a", "is", "for", "with", "this", "that", "user", "file", "all", "every", "your", "you", "from", "on", "be", "are", "or", "say", "tell", "send", "copy", "read", "put", "include", "them", "about", "nothing", "any"]);
 
-function rot13Decode(s: string): string {
+function shiftLetters(s: string, by: number): string {
   return s.replace(/[a-z]/gi, (c) => {
     const base = c <= "Z" ? 65 : 97;
-    return String.fromCharCode(((c.charCodeAt(0) - base + 13) % 26) + base);
+    return String.fromCharCode(((c.charCodeAt(0) - base + by + 26) % 26) + base);
   });
+}
+
+function atbash(s: string): string {
+  return s.replace(/[a-z]/gi, (c) => {
+    const base = c <= "Z" ? 65 : 97;
+    return String.fromCharCode(base + 25 - (c.charCodeAt(0) - base));
+  });
+}
+
+/** Letters written as their positions, 1 to 26, joined by hyphens ("19-5-14-4"); slashes part words. */
+function letterPositions(s: string): string {
+  return s
+    .replace(/\b(?:[1-9]|1\d|2[0-6])(?:-(?:[1-9]|1\d|2[0-6]))+\b|\b(?:[1-9]|1\d|2[0-6])\b(?=\s*\/)/g, (run) => run.split("-").map((n) => String.fromCharCode(96 + Number(n))).join(""))
+    .replace(/\s*\/\s*/g, " ");
+}
+
+function englishScore(s: string): number {
+  let score = 0;
+  for (const word of s.toLowerCase().match(/[a-z]+/g) ?? []) if (ENGLISH_WORDS.has(word)) score++;
+  return score;
+}
+
+/** The readings a mark allows: ROT13 for "rot13", every shift and Atbash for the others, positions for "letter positions". */
+function readingsFor(mark: string, text: string): string[] {
+  const m = mark.toLowerCase();
+  if (/^rot/.test(m)) return [shiftLetters(text, 13)];
+  if (/letter|a1z26/.test(m)) return [letterPositions(text)];
+  const out = [atbash(text)];
+  for (let by = 1; by < 26; by++) out.push(shiftLetters(text, by));
+  return out;
+}
+
+/** The bytes of one uuencoded line (its first character gives how many). */
+function uudecodeLine(line: string): number[] {
+  const count = (line.charCodeAt(0) - 32) & 63;
+  const bytes: number[] = [];
+  for (let i = 1; bytes.length < count && i < line.length; i += 4) {
+    const c = [0, 1, 2, 3].map((k) => ((line.charCodeAt(i + k) || 32) - 32) & 63);
+    bytes.push((c[0]! << 2) | (c[1]! >> 4), ((c[1]! & 15) << 4) | (c[2]! >> 2), ((c[2]! & 3) << 6) | c[3]!);
+  }
+  return bytes.slice(0, count);
 }
 
 const rot13: Detector = (text) => {
   const hits: DetectorHit[] = [];
-  for (const m of text.matchAll(ROT13_MARK)) {
+  for (const m of text.matchAll(CIPHER_MARK)) {
     const from = m.index + m[0].length;
-    const end = Math.min(text.length, from + ROT13_SPAN);
-    const decoded = rot13Decode(text.slice(from, end)).trim();
-    if (looksLikeText(decoded, 12)) hits.push({ start: from, end, detail: `text marked as ROT13 decodes to ${quote(decoded)}`, decoded });
+    const end = Math.min(text.length, from + CIPHER_SPAN);
+    const passage = text.slice(from, end);
+    const best = readingsFor(m[0], passage).reduce((a, b) => (englishScore(b) > englishScore(a) ? b : a)).trim();
+    const score = englishScore(best);
+    if (looksLikeText(best, 12) && score >= MIN_ENGLISH_WORDS && score >= 2 * englishScore(passage) + 1) hits.push({ start: from, end, detail: `text marked as ${m[0]} decodes to ${quote(best)}`, decoded: best });
+  }
+  if (text.includes("begin ")) {
+    for (const m of text.matchAll(UU_BLOCK)) {
+      const bytes = m[1]!.split("\n").flatMap((line) => (line.length > 1 ? uudecodeLine(line) : []));
+      const decoded = Buffer.from(bytes).toString("utf8");
+      if (looksLikeText(decoded, 12) && englishScore(decoded) >= MIN_ENGLISH_WORDS) hits.push({ start: m.index, end: m.index + m[0].length, detail: `uuencoded text decodes to ${quote(decoded)}`, decoded });
+    }
   }
   return hits;
 };

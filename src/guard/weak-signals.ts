@@ -169,13 +169,14 @@ function startsLaterSentence(text: string, at: number): boolean {
  * Occurrences that do not make their signal: a public key's path is no private file; a place where
  * data "may be stored" or "ends up" (logs, the conversation history), what is deleted, and where a
  * tool searches are no target; a forbidden action ("do not pass the private key") is no sink; and
- * "not … without asking" is no secrecy.
+ * "not … without asking" is no secrecy, nor is a warning of what the tool itself does ("overwrites
+ * any existing file … without confirmation").
  */
 function discounted(name: SignalName, text: string, at: number): boolean {
   if (name === "privateFile") return namesPublicKey(text, at) || namesPlaceNotTaken(text, at);
   if (name === "target") return namesPlaceNotTaken(text, at);
   if (name === "sink") return holdsAt(FORBIDDEN, text, at);
-  if (name === "secrecy") return holdsAt(WITHOUT, text, at) && holdsAt(NEGATED, text, at);
+  if (name === "secrecy") return holdsAt(WITHOUT, text, at) && (holdsAt(NEGATED, text, at) || holdsAt(OWN_EFFECT, text, at));
   return false;
 }
 
@@ -198,6 +199,8 @@ const SEARCHED_IN = /(?<=\b(?:search(?:ed|es|ing)?|look(?:ed|s|ing)?\s+(?:for|up
 /** "must not proceed without the user's approval": a "without" under a negation asks for what it names. */
 const WITHOUT = /without\b/iy;
 const NEGATED = /(?<=(?:\b(?:not|never|cannot)|n['’]t)\b(?!\s+(?:hesitate|worry|bother|wait|stop|pause))[^.!?;\n]{0,60})/iy;
+/** A side effect the text warns of, in the third person: "OVERWRITES any existing file with the same filename" (before "without confirmation"). */
+const OWN_EFFECT = /(?<=\b(?:overwrites|deletes|removes|replaces|erases|truncates|wipes|discards)\b[^.!?;\n]{0,80})/iy;
 const FORBIDDEN = /(?<=\b(?:do\s+not|don'?t|never|avoid|must\s+not|should\s+not|not\s+to)\s+(?:\w+\s+)?)/iy;
 
 /** Whether the path at `at` (up to white space, a quote, a bracket or a comma) is a public key, `….pub`: not a private file. */
