@@ -42,7 +42,17 @@ export function ownNamesOf(defs: UpstreamDefinitions): OwnNames {
   // A tool's own parameter ("replaces script_content") is named, not another server's tool; its words
   // are not added to `tokens`, so a one-word name of another server's tool still counts as foreign.
   for (const d of defs.tools) for (const key of Object.keys(inputProperties(d))) if (ACTION_NAME.test(key)) names.add(normalizedName(key));
+  // A prefix every tool of the server has ("maps_" of maps_geocode, maps_static_map): its tools are also named without it ("call static_map").
+  const prefix = sharedPrefix(defs.tools.map((t) => normalizedName(String(t.name))));
+  if (prefix) for (const d of defs.tools) names.add(normalizedName(String(d.name)).slice(prefix.length));
   return { names, tokens, prefixes };
+}
+
+/** The first word and its `_` that every one of two or more names begins with, each name having more after it; "" when there is none. */
+function sharedPrefix(names: readonly string[]): string {
+  if (names.length < 2) return "";
+  const first = /^[a-z0-9]+_(?=[a-z0-9])/.exec(names[0]!)?.[0];
+  return first && names.every((n) => n.startsWith(first) && n.length > first.length) ? first : "";
 }
 
 /** A tool's top-level input properties by name (none when its schema has no `properties` object). */

@@ -46,9 +46,10 @@ export function visible(text: string, max = MAX_SHOWN): string {
 
 // Every default-ignorable code point (Unicode's Default_Ignorable_Code_Point: soft hyphen, joiners,
 // word joiner, Mongolian vowel separator, variation selectors, tag characters, bidi controls, Hangul
-// fillers, ...) plus the interlinear annotation marks: characters a reader never sees.
-const INVISIBLE = /[\p{Default_Ignorable_Code_Point}\uFFF9-\uFFFB]/u;
-const INVISIBLE_ALL = /[\p{Default_Ignorable_Code_Point}\uFFF9-\uFFFB]+/gu;
+// fillers, ...) plus the interlinear annotation marks and the Egyptian hieroglyph format controls
+// (U+13430-1343F, which join nothing in Latin text): characters a reader never sees.
+const INVISIBLE = /[\p{Default_Ignorable_Code_Point}\uFFF9-\uFFFB\u{13430}-\u{1343F}]/u;
+const INVISIBLE_ALL = /[\p{Default_Ignorable_Code_Point}\uFFF9-\uFFFB\u{13430}-\u{1343F}]+/gu;
 
 function isInvisibleCodePoint(cp: number): boolean {
   // The first default-ignorable code point is the soft hyphen: everything below it is visible (or a control, handled by the caller).
@@ -156,7 +157,7 @@ const bidiControls: Detector = (text) => {
 // (the default-ignorable class without bidi controls, variation selectors and tag characters), and a
 // variation selector inside a word of ASCII letters, where it selects nothing.
 const ZERO_WIDTH =
-  /(?:(?![\u061C\u200E\u200F\u202A-\u202E\u2066-\u2069\uFE00-\uFE0F\u{E0000}-\u{E007F}\u{E0100}-\u{E01EF}])[\p{Default_Ignorable_Code_Point}\uFFF9-\uFFFB]|(?<=[A-Za-z0-9])[\uFE00-\uFE0F](?=[A-Za-z0-9]))+/gu;
+  /(?:(?![\u061C\u200E\u200F\u202A-\u202E\u2066-\u2069\uFE00-\uFE0F\u{E0000}-\u{E007F}\u{E0100}-\u{E01EF}])[\p{Default_Ignorable_Code_Point}\uFFF9-\uFFFB\u{13430}-\u{1343F}]|(?<=[A-Za-z0-9])[\uFE00-\uFE0F](?=[A-Za-z0-9]))+/gu;
 const PICTOGRAPH = /\p{Extended_Pictographic}/u;
 const NON_LATIN_LETTER = /[^\P{L}\p{Script=Latin}]/u;
 const LETTER_BEFORE = /\p{L}+$/u;
@@ -618,12 +619,27 @@ function hasSmallCapital(text: string): boolean {
   return false;
 }
 
+// Braille letters ("⠉⠕⠏⠽ ⠞⠓⠑ ⠅⠑⠽"): grade-1 cells read as the letters they spell, when they spell two
+// words of three letters or more.
+const BRAILLE_LETTERS = "⠁⠃⠉⠙⠑⠋⠛⠓⠊⠚⠅⠇⠍⠝⠕⠏⠟⠗⠎⠞⠥⠧⠺⠭⠽⠵";
+const BRAILLE_RUN = /[\u2801-\u283F](?:[\u2800-\u283F \t!-/:-@[-`{-~])*[\u2801-\u283F]/g;
+const BRAILLE_WORD = /[\u2801-\u283F]{3,}/g;
+const BRAILLE_CELL = /[\u2801-\u283F]/;
+
 const compatibilityLetters: Detector = (text) => {
   const hits: DetectorHit[] = [];
   for (const m of text.matchAll(COMPAT_RUN)) {
     if ((m[0].match(COMPAT_LETTER)?.length ?? 0) < 4) continue;
     const decoded = m[0].normalize("NFKC");
     hits.push({ start: m.index, end: m.index + m[0].length, detail: `full-width, circled or mathematical letters read ${quote(decoded)}`, decoded });
+  }
+  if (BRAILLE_CELL.test(text)) for (const m of text.matchAll(BRAILLE_RUN)) {
+    if ((m[0].match(BRAILLE_WORD)?.length ?? 0) < 2) continue;
+    const decoded = m[0].replace(/[\u2800-\u283F]/g, (c) => {
+      const k = BRAILLE_LETTERS.indexOf(c);
+      return k >= 0 ? String.fromCharCode(97 + k) : c === "\u2800" ? " " : "";
+    });
+    hits.push({ start: m.index, end: m.index + m[0].length, detail: `Braille letters read ${quote(decoded)}`, decoded });
   }
   if (!hasSmallCapital(text)) return hits;
   for (const m of text.matchAll(SMALL_CAPITALS_RUN)) {
@@ -636,11 +652,11 @@ const compatibilityLetters: Detector = (text) => {
 
 // Text announced as enciphered: ROT13 ("rot13"), another Caesar shift ("caesar", "shift-3", "shift each
 // letter back"), Atbash ("atbash", "mirrored"), or letters as their positions ("letter positions",
-// "A1Z26": 19-5-14-4). What follows the mark is deciphered every way the mark allows; the reading most
+// "A1Z26": 19-5-14-4), or a Polybius square (row and column digits, "42151114" is "read"). What follows the mark is deciphered every way the mark allows; the reading most
 // like English counts when it reads as English and the text did not before (a cipher named in passing,
 // "strategies: base64, rot13, leetspeak", deciphers to nothing). An uuencoded block ("begin 644 name" …
 // "end") counts when it decodes to English.
-const CIPHER_MARK = /\brot[-\s]?13\b|\bcaesar\b|\batbash\b|\bmirrored\b|\bshift(?:ed)?[-\s]?\d{1,2}\b|\bshift\s+each\s+letter\b|\bletter\s+(?:positions?|numbers?)\b|\ba1z26\b/gi;
+const CIPHER_MARK = /\bpolybius\b|\brot[-\s]?13\b|\bcaesar\b|\batbash\b|\bmirrored\b|\bshift(?:ed)?[-\s]?\d{1,2}\b|\bshift\s+each\s+letter\b|\bletter\s+(?:positions?|numbers?)\b|\ba1z26\b/gi;
 const CIPHER_SPAN = 600;
 /** How many of ENGLISH_WORDS a reading needs to count as English. */
 const MIN_ENGLISH_WORDS = 3;
@@ -669,6 +685,13 @@ function letterPositions(s: string): string {
     .replace(/\s*\/\s*/g, " ");
 }
 
+const POLYBIUS = "abcdefghiklmnopqrstuvwxyz";
+
+/** Digit pairs of a 5x5 Polybius square (row, then column; I and J share a cell) read as letters, words kept apart. */
+function polybius(s: string): string {
+  return s.replace(/\b[1-5]{2,}\b/g, (run) => (run.length % 2 === 0 ? (run.match(/../g) ?? []).map((pair) => POLYBIUS[(Number(pair[0]) - 1) * 5 + Number(pair[1]) - 1]).join("") : run));
+}
+
 function englishScore(s: string): number {
   let score = 0;
   for (const word of s.toLowerCase().match(/[a-z]+/g) ?? []) if (ENGLISH_WORDS.has(word)) score++;
@@ -679,6 +702,7 @@ function englishScore(s: string): number {
 function readingsFor(mark: string, text: string): string[] {
   const m = mark.toLowerCase();
   if (/^rot/.test(m)) return [shiftLetters(text, 13)];
+  if (m === "polybius") return [polybius(text)];
   if (/letter|a1z26/.test(m)) return [letterPositions(text)];
   const out = [atbash(text)];
   for (let by = 1; by < 26; by++) out.push(shiftLetters(text, by));
@@ -915,7 +939,7 @@ export function charClasses(text: string): number {
         if (c === 0xdb40 && low >= 0xdc00 && low <= 0xdc7f) mask |= CharClass.tags;
         else if (c === 0xdb40 && low >= 0xdd00 && low <= 0xddef) mask |= CharClass.variationSelector;
         else mask |= CharClass.zeroWidth;
-      } else if ((c === 0xd82f || c === 0xd834) && i + 1 < text.length && invisibleFormat(text.codePointAt(i)!)) mask |= CharClass.zeroWidth;
+      } else if ((c === 0xd82f || c === 0xd834 || c === 0xd80d) && i + 1 < text.length && invisibleFormat(text.codePointAt(i)!)) mask |= CharClass.zeroWidth;
       else if (c >= 0xdb80 && c <= 0xdbff) mask |= CharClass.privateUse;
     }
   }
@@ -940,6 +964,7 @@ function invisibleFormat(c: number): boolean {
     c === 0xffa0 ||
     (c >= 0xfff0 && c <= 0xfffb) ||
     (c >= 0x1bca0 && c <= 0x1bca3) ||
+    (c >= 0x13430 && c <= 0x1343f) ||
     (c >= 0x1d173 && c <= 0x1d17a)
   );
 }

@@ -152,6 +152,7 @@ const tunedHoldouts = [
   { name: "v38", size: 41, blind: "11/41", after: "40/41", floor: 0.97 },
   { name: "v39", size: 42, blind: "14/42", after: "42/42", floor: 1 },
   { name: "v40", size: 42, blind: "11/42", after: "42/42", floor: 1 },
+  { name: "v41", size: 42, blind: "16/42", after: "39/42", floor: 0.92 },
 ].map((h) => ({ ...h, cases: poisonedIn(new URL(`holdout-${h.name}/poisoned/`, root)), benign: benignIn(new URL(`holdout-${h.name}/benign/`, root)) }));
 
 describe("poisoning evaluation set", () => {
@@ -248,7 +249,7 @@ describe("every real benign definition of every set", () => {
         ...falsePositives.map((b) => `false positive ${b.id}: ${b.findings.map((f) => `${f.rule} ${f.path}`).join("; ")}`),
       ].join("\n"),
     );
-    expect(allBenign.length).toBeGreaterThanOrEqual(9600);
+    expect(allBenign.length).toBeGreaterThanOrEqual(9800);
     expect(fpRate).toBeLessThanOrEqual(0.01);
     expect(officialBlocked.map((b) => b.id).filter((id) => !KNOWN_FALSE_BLOCKS.includes(id))).toEqual([]);
     expect(blocked.map((b) => b.id)).toEqual(KNOWN_FALSE_BLOCKS);
