@@ -651,12 +651,12 @@ const compatibilityLetters: Detector = (text) => {
 };
 
 // Text announced as enciphered: ROT13 ("rot13"), another Caesar shift ("caesar", "shift-3", "shift each
-// letter back"), Atbash ("atbash", "mirrored"), or letters as their positions ("letter positions",
+// letter back"), Atbash ("atbash"), or letters as their positions ("letter positions",
 // "A1Z26": 19-5-14-4), or a Polybius square (row and column digits, "42151114" is "read"). What follows the mark is deciphered every way the mark allows; the reading most
 // like English counts when it reads as English and the text did not before (a cipher named in passing,
 // "strategies: base64, rot13, leetspeak", deciphers to nothing). An uuencoded block ("begin 644 name" …
 // "end") counts when it decodes to English.
-const CIPHER_MARK = /\bpolybius\b|\brot[-\s]?13\b|\bcaesar\b|\batbash\b|\bmirrored\b|\bshift(?:ed)?[-\s]?\d{1,2}\b|\bshift\s+each\s+letter\b|\bletter\s+(?:positions?|numbers?)\b|\ba1z26\b/gi;
+const CIPHER_MARK = /\bpolybius\b|\brot[-\s]?13\b|\bcaesar\b|\batbash\b|\bshift(?:ed)?[-\s]?\d{1,2}\b|\bshift\s+each\s+letter\b|\bletter\s+(?:positions?|numbers?)\b|\ba1z26\b/gi;
 const CIPHER_SPAN = 600;
 /** How many of ENGLISH_WORDS a reading needs to count as English. */
 const MIN_ENGLISH_WORDS = 3;
@@ -820,6 +820,8 @@ export const CharClass = {
   repeatRun: 4096,
   /** SPACED_RUN single characters in a row, each followed by blanks: the least SPACED_LETTERS can match. */
   spacedLetters: 8192,
+  /** A letter drawn another way: full-width, circled, mathematical, small capital or Braille (what compatibilityLetters reads). */
+  letterForms: 16384,
 } as const;
 
 const LONG_TOKEN = 32;
@@ -924,6 +926,7 @@ export function charClasses(text: string): number {
     else if (c < 0xa0) mask |= CharClass.control;
     else {
       mask |= CharClass.nonAscii;
+      if (letterForm(c)) mask |= CharClass.letterForms;
       if (invisibleFormat(c)) mask |= CharClass.zeroWidth;
       else if ((c >= 0x202a && c <= 0x202e) || (c >= 0x2066 && c <= 0x2069) || c === 0x200e || c === 0x200f || c === 0x061c) mask |= CharClass.bidi;
       else if (c >= 0xfe00 && c <= 0xfe0f) {
@@ -944,6 +947,22 @@ export function charClasses(text: string): number {
     }
   }
   return mask;
+}
+
+/**
+ * Whether a UTF-16 code unit belongs to a letter drawn another way (see CharClass.letterForms): a
+ * full-width form, a circled letter, a Braille cell, a small capital, or the high surrogate of the
+ * mathematical alphanumerics (U+1D400-1D7FF).
+ */
+function letterForm(c: number): boolean {
+  return (
+    (c >= 0xff01 && c <= 0xff5e) ||
+    (c >= 0x24b6 && c <= 0x24e9) ||
+    (c >= 0x2801 && c <= 0x283f) ||
+    (c >= 0x1d00 && c <= 0x1d22) ||
+    c === 0xd835 ||
+    ((c === 0x262 || c === 0x26a || c === 0x274 || c === 0x280 || c === 0x28f || c === 0x299 || c === 0x29c || c === 0x29f || c === 0xa730 || c === 0xa731 || c === 0xa7af))
+  );
 }
 
 /** Whether a code point is one of the zero-width detector's: default-ignorable, not a bidi control, variation selector or tag. */
@@ -986,7 +1005,7 @@ export const DETECTOR_NEEDS: Readonly<Record<DetectorKind, number>> = {
   "escaped-text": CharClass.escapable,
   "html-entities": CharClass.escapable,
   "spaced-letters": CharClass.spacedLetters,
-  "compatibility-letters": CharClass.nonAscii,
+  "compatibility-letters": CharClass.letterForms,
   rot13: 0,
   length: 0,
   padding: CharClass.blankRun,
