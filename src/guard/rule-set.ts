@@ -6,7 +6,7 @@ import { z } from "zod";
 import { SapperError } from "../errors.js";
 import type { TextRole } from "./definition-text.js";
 import { SEVERITIES, type Severity } from "./severity.js";
-import { literalStarts, startPrefixes, startsAtLines } from "./start-words.js";
+import { hasCharBeyondAscii, literalStarts, startPrefixes, startsAtLines } from "./start-words.js";
 import { DETECTOR_NEEDS, DETECTORS, type Detector, type DetectorKind, type DetectorParams } from "./text-detectors.js";
 import { compileSignals, type CompiledSignal } from "./weak-signals.js";
 
@@ -709,13 +709,12 @@ export class GateIndex {
       ids.push([]);
     }
     // Those with a character beyond ASCII last, for an automaton of their own.
-    const beyond = (sub: string) => /[^\0-\x7f]/.test(sub);
-    const order = [...index.keys()].sort((a, b) => Number(beyond(a)) - Number(beyond(b)));
+    const order = [...index.keys()].sort((a, b) => Number(hasCharBeyondAscii(a)) - Number(hasCharBeyondAscii(b)));
     const reordered = order.map((sub) => ids[index.get(sub)!]!);
     order.forEach((sub, k) => index.set(sub, k));
     ids.splice(0, ids.length, ...reordered);
     // Where the substrings with a character beyond ASCII begin (all of them, when there are none).
-    const firstBeyond = order.findIndex(beyond);
+    const firstBeyond = order.findIndex(hasCharBeyondAscii);
     const split = firstBeyond < 0 ? order.length : firstBeyond;
     const words = Math.max(1, Math.ceil(this.startsOfRule.length / 32));
     const starts = new Uint8Array(ids.length);

@@ -358,7 +358,7 @@ function startsOf(atoms: readonly Atom[], k: number, literal: string, word: bool
     for (const [l, closed] of found) emit(out, l, closed);
     return;
   }
-  if (literal.length >= (/[^\0-\x7f]/.test(literal) ? LITERAL_CHARS_BEYOND_ASCII : LITERAL_CHARS) || atom === undefined || atom.kind === "stop" || atom.kind === "other") {
+  if (literal.length >= (hasCharBeyondAscii(literal) ? LITERAL_CHARS_BEYOND_ASCII : LITERAL_CHARS) || atom === undefined || atom.kind === "stop" || atom.kind === "other") {
     if (literal === "") throw new UnknownSyntax(); // a match could start anywhere, or be empty
     emit(out, written, atom?.kind === "other" && atom.nonWord === true);
     return;
@@ -386,6 +386,11 @@ function startsOf(atoms: readonly Atom[], k: number, literal: string, word: bool
   }
   const rest = atom.max === 1 ? atoms.slice(k + 1) : [{ kind: "stop" } as const];
   for (const alternative of atom.alternatives) startsOf([...alternative, ...rest], 0, literal, word, out);
+}
+
+/** Whether a literal has a character beyond ASCII (the gate index reads such literals in a pass of their own). */
+export function hasCharBeyondAscii(literal: string): boolean {
+  return /[^\0-\x7f]/.test(literal);
 }
 
 export function literalStarts(source: string): LiteralStarts | undefined {
