@@ -43,8 +43,9 @@ export function ownNamesOf(defs: UpstreamDefinitions): OwnNames {
   // are not added to `tokens`, so a one-word name of another server's tool still counts as foreign.
   for (const d of defs.tools) for (const key of Object.keys(inputProperties(d))) if (ACTION_NAME.test(key)) names.add(normalizedName(key));
   // A prefix every tool of the server has ("maps_" of maps_geocode, maps_static_map): its tools are also named without it ("call static_map").
-  const prefix = sharedPrefix(defs.tools.map((t) => normalizedName(String(t.name))));
-  if (prefix) for (const d of defs.tools) names.add(normalizedName(String(d.name)).slice(prefix.length));
+  const toolNames = defs.tools.map((t) => normalizedName(String(t.name)));
+  const prefix = sharedPrefix(toolNames);
+  if (prefix) for (const n of toolNames) names.add(n.slice(prefix.length));
   return { names, tokens, prefixes };
 }
 

@@ -610,12 +610,16 @@ const SMALL_CAPITAL = `[${Object.keys(SMALL_CAPITALS).join("")}]`;
 const SMALL_CAPITALS_RUN = new RegExp(`${SMALL_CAPITAL}(?:${SMALL_CAPITAL}|[x \\t0-9!-/:-@[-\`{-~])*${SMALL_CAPITAL}`, "g");
 const SMALL_CAPITALS_WORD = new RegExp(`(?:${SMALL_CAPITAL}|x){3,}`, "g");
 
-/** Whether the text has a character of SMALL_CAPITALS (a plain loop: most text with characters beyond ASCII has none). */
+const SMALL_CAPITAL_CODES = new Set(Object.keys(SMALL_CAPITALS).map((c) => c.charCodeAt(0)));
+
+/** Whether a UTF-16 code unit is a small capital: U+1D00-1D22 (some there are not in SMALL_CAPITALS), or one of the others SMALL_CAPITALS holds. */
+function isSmallCapital(c: number): boolean {
+  return (c >= 0x1d00 && c <= 0x1d22) || (c >= 0x262 && c <= 0xa7af && (c <= 0x29f || c >= 0xa730) && SMALL_CAPITAL_CODES.has(c));
+}
+
+/** Whether the text has a small capital (a plain loop: text with other letter forms mostly has none). */
 function hasSmallCapital(text: string): boolean {
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (c >= 0x262 && ((c <= 0x29f && SMALL_CAPITALS[text[i]!] !== undefined) || (c >= 0x1d00 && c <= 0x1d22) || c === 0xa730 || c === 0xa731 || c === 0xa7af)) return true;
-  }
+  for (let i = 0; i < text.length; i++) if (isSmallCapital(text.charCodeAt(i))) return true;
   return false;
 }
 
@@ -664,18 +668,20 @@ const UU_BLOCK = /^begin [0-7]{3,4} [^\n]*\n([\s\S]{1,20000}?)\nend\b/gm;
 // Words nearly every English instruction has: the reading with most of them is the right one.
 const ENGLISH_WORDS = new Set(["the", "to", "and", "of", "in", "it", "into", "do", "not", "a", "is", "for", "with", "this", "that", "user", "file", "all", "every", "your", "you", "from", "on", "be", "are", "or", "say", "tell", "send", "copy", "read", "put", "include", "them", "about", "nothing", "any"]);
 
-function shiftLetters(s: string, by: number): string {
+/** Each ASCII letter replaced by the letter at `to(its place in the alphabet)`, in the same case. */
+function mapLetters(s: string, to: (place: number) => number): string {
   return s.replace(/[a-z]/gi, (c) => {
     const base = c <= "Z" ? 65 : 97;
-    return String.fromCharCode(((c.charCodeAt(0) - base + by + 26) % 26) + base);
+    return String.fromCharCode(base + to(c.charCodeAt(0) - base));
   });
 }
 
+function shiftLetters(s: string, by: number): string {
+  return mapLetters(s, (place) => (place + by + 26) % 26);
+}
+
 function atbash(s: string): string {
-  return s.replace(/[a-z]/gi, (c) => {
-    const base = c <= "Z" ? 65 : 97;
-    return String.fromCharCode(base + 25 - (c.charCodeAt(0) - base));
-  });
+  return mapLetters(s, (place) => 25 - place);
 }
 
 /** Letters written as their positions, 1 to 26, joined by hyphens ("19-5-14-4"); slashes part words. */
@@ -726,8 +732,13 @@ const rot13: Detector = (text) => {
     const from = m.index + m[0].length;
     const end = Math.min(text.length, from + CIPHER_SPAN);
     const passage = text.slice(from, end);
-    const best = readingsFor(m[0], passage).reduce((a, b) => (englishScore(b) > englishScore(a) ? b : a)).trim();
-    const score = englishScore(best);
+    let best = "";
+    let score = -1;
+    for (const reading of readingsFor(m[0], passage)) {
+      const s = englishScore(reading);
+      if (s > score) [best, score] = [reading, s];
+    }
+    best = best.trim();
     if (looksLikeText(best, 12) && score >= MIN_ENGLISH_WORDS && score >= 2 * englishScore(passage) + 1) hits.push({ start: from, end, detail: `text marked as ${m[0]} decodes to ${quote(best)}`, decoded: best });
   }
   if (text.includes("begin ")) {
@@ -959,9 +970,8 @@ function letterForm(c: number): boolean {
     (c >= 0xff01 && c <= 0xff5e) ||
     (c >= 0x24b6 && c <= 0x24e9) ||
     (c >= 0x2801 && c <= 0x283f) ||
-    (c >= 0x1d00 && c <= 0x1d22) ||
     c === 0xd835 ||
-    ((c === 0x262 || c === 0x26a || c === 0x274 || c === 0x280 || c === 0x28f || c === 0x299 || c === 0x29c || c === 0x29f || c === 0xa730 || c === 0xa731 || c === 0xa7af))
+    isSmallCapital(c)
   );
 }
 

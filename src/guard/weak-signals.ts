@@ -196,8 +196,8 @@ const STORED_IN = /(?<=\b(?:stored|logged|kept|saved|recorded|persisted|retained
 const DELETED = /(?<=\b(?:delet|clear|remov|reset|wip|purg|eras)(?:e|es|ed|ing|s|ting)?\s+(?:\w+\s+){0,4}?)/iy;
 /** Where a tool searches ("a file path to search for in conversation history") is where it looks, not what it takes. */
 const SEARCHED_IN = /(?<=\b(?:search(?:ed|es|ing)?|look(?:ed|s|ing)?\s+(?:for|up)|find|found)\s+(?:for\s+)?(?:\w+\s+)?in\s+(?:the\s+|your\s+|all\s+)?)/iy;
-/** "must not proceed without the user's approval": a "without" under a negation asks for what it names. */
 const WITHOUT = /without\b/iy;
+/** "must not proceed without the user's approval": a "without" under a negation asks for what it names. */
 const NEGATED = /(?<=(?:\b(?:not|never|cannot)|n['’]t)\b(?!\s+(?:hesitate|worry|bother|wait|stop|pause))[^.!?;\n]{0,60})/iy;
 /** A side effect the text warns of, in the third person: "OVERWRITES any existing file with the same filename" (before "without confirmation"). */
 const OWN_EFFECT = /(?<=\b(?:overwrites|deletes|removes|replaces|erases|truncates|wipes|discards)\b[^.!?;\n]{0,80})/iy;
