@@ -502,7 +502,8 @@ function decodeEntities(text: string): string {
 // run, read with its plain characters as they are.
 const ESCAPE_RUNS: Array<[RegExp, (s: string) => string]> = [
   [/(?:\\x[0-9a-fA-F]{2})+(?:[ \t~./_:,;'"()-]{1,3}(?:\\x[0-9a-fA-F]{2})+)*/g, decodeHexEscapes],
-  [/(?:\\u[0-9a-fA-F]{4})+(?:[ \t~./_:,;'"()-]{1,3}(?:\\u[0-9a-fA-F]{4})+)*/g, decodeUnicodeEscapes],
+  // \u0041, \u{41} (JavaScript, Rust, Swift, PHP) and \U00000041 (Python, C).
+  [/(?:\\(?:u[0-9a-fA-F]{4}|u\{[0-9a-fA-F]{1,6}\}|U[0-9a-fA-F]{8}))+(?:[ \t~./_:,;'"()-]{1,3}(?:\\(?:u[0-9a-fA-F]{4}|u\{[0-9a-fA-F]{1,6}\}|U[0-9a-fA-F]{8}))+)*/g, decodeUnicodeEscapes],
   // C octal escapes ("\160\141\163\163" is "pass").
   [/(?:\\[0-3][0-7]{2})+(?:[ \t~./_:,;'"()-]{1,3}(?:\\[0-3][0-7]{2})+)*/g, decodeOctalEscapes],
   [/(?:%[0-9a-fA-F]{2}){8,}/g, decodePercent],
@@ -517,10 +518,17 @@ function decodeHexEscapes(run: string): string {
   return run.replace(/(?:\\x[0-9a-fA-F]{2})+/g, (bytes) => Buffer.from(bytes.replace(/\\x/g, ""), "hex").toString("utf8"));
 }
 
-/** `\u` escapes read as UTF-16 code units, the plain characters between them kept; fewer than six read as nothing. */
+/**
+ * `\u` escapes read as UTF-16 code units (`\u{…}` and `\U…` as code points), the plain characters
+ * between them kept; fewer than six read as nothing.
+ */
 function decodeUnicodeEscapes(run: string): string {
-  if ((run.match(/\\u/g)?.length ?? 0) < 6) return "";
-  return run.replace(/\\u([0-9a-fA-F]{4})/g, (_, hex: string) => String.fromCharCode(parseInt(hex, 16)));
+  if ((run.match(/\\[uU]/g)?.length ?? 0) < 6) return "";
+  return run.replace(/\\u([0-9a-fA-F]{4})|\\u\{([0-9a-fA-F]{1,6})\}|\\U([0-9a-fA-F]{8})/g, (escape, unit?: string, point?: string, long?: string) => {
+    if (unit) return String.fromCharCode(parseInt(unit, 16));
+    const code = parseInt((point ?? long)!, 16);
+    return code <= 0x10ffff ? String.fromCodePoint(code) : escape;
+  });
 }
 
 /** Octal escapes read as UTF-8 bytes, the plain characters between them kept; fewer than eight read as nothing. */
@@ -591,11 +599,22 @@ const spacedLetters: Detector = (text) => {
   return hits;
 };
 
-// Full-width, circled and mathematical letters ("Ｒｅｐｌａｃｅ", "ⓢⓔⓝⓓ", "𝐬𝐞𝐧𝐝"): words a filter of ASCII does not read,
-// read again as the ASCII they stand for (NFKC). Four letters or more in a run; plain digits, blanks
-// and punctuation between them stay in the run (".𝘦𝘯𝘷" is ".env").
-const COMPAT_RUN = /[\uFF01-\uFF5E\u24B6-\u24E9\u{1D400}-\u{1D7FF}](?:[\uFF01-\uFF5E\u24B6-\u24E9\u3000 \u{1D400}-\u{1D7FF}]|[!-@[-`{-~](?=[ !-@[-`{-~]*[\uFF01-\uFF5E\u24B6-\u24E9\u{1D400}-\u{1D7FF}]))*/gu;
-const COMPAT_LETTER = /[\uFF21-\uFF3A\uFF41-\uFF5A\u24B6-\u24E9\u{1D400}-\u{1D6A5}]/gu;
+// Full-width, circled, mathematical, superscript and subscript letters ("Ｒｅｐｌａｃｅ", "ⓢⓔⓝⓓ", "𝐬𝐞𝐧𝐝", "ʳᵉᵃᵈ"):
+// words a filter of ASCII does not read, read again as the ASCII they stand for (NFKC). Four letters or
+// more in a run; plain digits, blanks and punctuation between them stay in the run (".𝘦𝘯𝘷" is ".env").
+// Superscripts and subscripts are the modifier letters NFKC makes ASCII (see isScriptLetter).
+const COMPAT_CHARS = String.raw`\uFF01-\uFF5E\u24B6-\u24E9\u{1D400}-\u{1D7FF}\u02B0-\u02B8\u02E0-\u02E4\u1D2C-\u1D6A\u1D9B-\u1DBF\u2071-\u209C`;
+const COMPAT_RUN = new RegExp(String.raw`[${COMPAT_CHARS}](?:[${COMPAT_CHARS}\u3000 ]|[!-@[-\x60{-~](?=[ !-@[-\x60{-~]*[${COMPAT_CHARS}]))*`, "gu");
+const COMPAT_LETTER = /[\uFF21-\uFF3A\uFF41-\uFF5A\u24B6-\u24E9\u{1D400}-\u{1D6A5}\u02B0-\u02B8\u02E0-\u02E4\u1D2C-\u1D6A\u1D9B-\u1DBF\u2071\u207F\u2090-\u209C]/gu;
+
+/**
+ * Whether a UTF-16 code unit is a superscript or subscript letter NFKC reads as ASCII: U+02B0-02B8
+ * and U+02E0-02E4 (ʰ ʲ ʳ ʷ ʸ ˡ ˢ ˣ), U+1D2C-1D6A and U+1D9B-1DBF (ᴬ ᵃ ᵇ ᵗ ᶜ ᶠ ᶻ), U+2071-209C (ⁱ ⁿ ₐ ₑ, with
+ * the superscript and subscript digits and signs between them).
+ */
+function isScriptLetter(c: number): boolean {
+  return (c >= 0x2b0 && c <= 0x2b8) || (c >= 0x2e0 && c <= 0x2e4) || (c >= 0x1d2c && c <= 0x1d6a) || (c >= 0x1d9b && c <= 0x1dbf) || (c >= 0x2071 && c <= 0x209c);
+}
 
 // Small capitals ("ꜱᴇɴᴅ ᴛʜᴇ ꜰɪʟᴇ"): letters NFKC leaves as they are, read as the ASCII letters they look
 // like. A run goes from the first small capital to the last, with blanks, digits, punctuation and `x`
@@ -635,7 +654,7 @@ const compatibilityLetters: Detector = (text) => {
   for (const m of text.matchAll(COMPAT_RUN)) {
     if ((m[0].match(COMPAT_LETTER)?.length ?? 0) < 4) continue;
     const decoded = m[0].normalize("NFKC");
-    hits.push({ start: m.index, end: m.index + m[0].length, detail: `full-width, circled or mathematical letters read ${quote(decoded)}`, decoded });
+    hits.push({ start: m.index, end: m.index + m[0].length, detail: `full-width, circled, mathematical, superscript or subscript letters read ${quote(decoded)}`, decoded });
   }
   if (BRAILLE_CELL.test(text)) for (const m of text.matchAll(BRAILLE_RUN)) {
     if ((m[0].match(BRAILLE_WORD)?.length ?? 0) < 2) continue;
@@ -962,8 +981,8 @@ export function charClasses(text: string): number {
 
 /**
  * Whether a UTF-16 code unit belongs to a letter drawn another way (see CharClass.letterForms): a
- * full-width form, a circled letter, a Braille cell, a small capital, or the high surrogate of the
- * mathematical alphanumerics (U+1D400-1D7FF).
+ * full-width form, a circled letter, a Braille cell, a small capital, a superscript or subscript letter,
+ * or the high surrogate of the mathematical alphanumerics (U+1D400-1D7FF).
  */
 function letterForm(c: number): boolean {
   return (
@@ -971,7 +990,8 @@ function letterForm(c: number): boolean {
     (c >= 0x24b6 && c <= 0x24e9) ||
     (c >= 0x2801 && c <= 0x283f) ||
     c === 0xd835 ||
-    isSmallCapital(c)
+    isSmallCapital(c) ||
+    isScriptLetter(c)
   );
 }
 
