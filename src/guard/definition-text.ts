@@ -21,6 +21,8 @@ export interface TextUnit {
   inArguments: boolean;
   /** A property name whose schema takes only booleans or numbers: no text can travel in its value. */
   flag?: true;
+  /** A property name whose schema is a list of chat messages (objects with `role` and `content`), as chat APIs take a history. */
+  messageList?: true;
 }
 
 export interface DefinitionEntry {
@@ -126,7 +128,7 @@ function walk(value: unknown, path: string, inArguments: boolean, keysAreNames: 
     // A vocabulary key over a number, a boolean or a structural value (`type`, `$ref`) adds no text: no path is made for it.
     if (!keyIsText && (typeof child === "string" ? isStructure(childKey, child) : typeof child !== "object" || child === null)) continue;
     const childPath = `${path}.${key}`;
-    if (keyIsText) units.push({ path: childPath, text: key, role: "key", inArguments, ...(keysAreNames && takesNoText(child) ? { flag: true as const } : {}) });
+    if (keyIsText) units.push({ path: childPath, text: key, role: "key", inArguments, ...(keysAreNames ? nameMarks(child) : {}) });
     if (!keysAreNames && key === "required" && Array.isArray(child)) requiredNames(object, child, childPath, inArguments, units);
     else walk(child, childPath, inArguments, !keysAreNames && NAME_CONTAINERS.has(key), units, childKey);
   }
@@ -147,6 +149,21 @@ function requiredNames(schema: Record<string, unknown>, names: unknown[], path: 
 }
 
 const NON_TEXT_TYPES = new Set(["boolean", "integer", "number", "null"]);
+
+/** What a property's schema says of its name's unit (TextUnit.flag, TextUnit.messageList). */
+function nameMarks(schema: unknown): Pick<TextUnit, "flag" | "messageList"> {
+  if (takesNoText(schema)) return { flag: true };
+  return isMessageList(schema) ? { messageList: true } : {};
+}
+
+/** Whether a property's schema is a list of chat messages: array items that are objects with `role` and `content` properties. */
+function isMessageList(schema: unknown): boolean {
+  if (typeof schema !== "object" || schema === null) return false;
+  const items = (schema as Record<string, unknown>).items;
+  if (typeof items !== "object" || items === null) return false;
+  const properties = (items as Record<string, unknown>).properties;
+  return typeof properties === "object" && properties !== null && Object.hasOwn(properties, "role") && Object.hasOwn(properties, "content");
+}
 
 /** Whether a property's schema admits only booleans, numbers and null (`type` one of them, or a list of only them). */
 function takesNoText(schema: unknown): boolean {

@@ -52,6 +52,12 @@ const regexRuleSchema = z
     condition: z.enum(["foreign-tool", "text-value"]).optional(),
     /** Only text units whose path matches this pattern (case-insensitive), e.g. a recipient field's default. */
     path: z.string().min(1).optional(),
+    /**
+     * The severity of a match in the name of a property whose schema is a list of chat messages
+     * (objects with a role and a content: TextUnit.messageList), when no other match counts: the
+     * shape a chat API takes its history in, which a chat tool asks for openly.
+     */
+    messageListSeverity: z.enum(SEVERITIES).optional(),
 
   })
   .strict();
@@ -904,6 +910,8 @@ export interface CompiledRegexRule extends CompiledRuleBase {
   foreignToolOnly: boolean;
   /** Matches in the name of a property whose value cannot carry text (TextUnit.flag) do not count. */
   textValueOnly: boolean;
+  /** See the rule file's `messageListSeverity`: undefined when a match there counts like any other. */
+  messageListSeverity: Severity | undefined;
   /** Only units whose path matches; undefined = every unit of the rule's roles. */
   path: RegExp | undefined;
   /** Matches are bounded (no `[\s\S]` or `.*`), so long text may be searched only around the words its gate needs. */
@@ -1003,7 +1011,7 @@ export function compileRuleSet(file: RuleFile): RuleSet {
       if (windowed && base.gate) gates.locate(base.gate);
       const start = startOf(regex);
       const lineStarts = !start && startsAtLines(regex.source, regex.flags) ? sticky(regex) : undefined;
-      return { ...base, kind: "regex", regex, foreignToolOnly: r.condition === "foreign-tool", textValueOnly: r.condition === "text-value", path, windowed, start, lineStarts };
+      return { ...base, kind: "regex", regex, foreignToolOnly: r.condition === "foreign-tool", textValueOnly: r.condition === "text-value", messageListSeverity: r.messageListSeverity, path, windowed, start, lineStarts };
     }
     return { ...base, kind: r.kind, detect: DETECTORS[r.kind], params: r.params, needs: DETECTOR_NEEDS[r.kind] };
   });

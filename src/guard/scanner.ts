@@ -151,6 +151,13 @@ export function createScanner(options: ScannerOptions = {}): Scanner {
     return !own.names.has(normalized) && !own.tokens.has(normalized) && !isSibling(normalized, own);
   }
 
+  /**
+   * Whether a match in the name of a chat-message list counts for a rule with a severity of its own
+   * there (CompiledRegexRule.messageListSeverity): only when that rule is run again for want of any
+   * other match (see scanDefinition).
+   */
+  let messageListsCount = false;
+
   /** By prose unit, the sample arguments of example calls of the server's own tools in it (see example-calls.ts); made on first use. */
   const samples = new WeakMap<TextUnit, number[]>();
 
@@ -376,6 +383,7 @@ export function createScanner(options: ScannerOptions = {}): Scanner {
       const unit = c.units[i]!;
       const offset = c.starts[i]!;
       if (to > offset + unit.text.length) return false; // never across two fields
+      if (unit.messageList && rule.messageListSeverity && !messageListsCount) return false;
       return !(rule.textValueOnly && unit.flag) && !inExampleSample(rule, unit, from - offset, to - offset, own);
     };
     const m = at ? firstMatchAt(rule, at.sticky, text, own, at.candidates, counts) : firstMatch(rule, text, own, counts);
@@ -455,8 +463,18 @@ export function createScanner(options: ScannerOptions = {}): Scanner {
       for (const name of regexChannels[passingRules[k]!]!) {
         const c = channel(name);
         if (c.units.length === 0) continue;
-        const hit = rule.path ? matchByPath(rule, c, own) : matchChannel(rule, c, own);
-        if (hit) report(rule, hit.unit, hit.start, hit.end, hit.text, `"${visible(hit.text, EXCERPT_CHARS)}"`);
+        let hit = rule.path ? matchByPath(rule, c, own) : matchChannel(rule, c, own);
+        let severity = rule.severity;
+        if (!hit && rule.messageListSeverity && !rule.path && c.units.some((u) => u.messageList)) {
+          messageListsCount = true;
+          try {
+            hit = matchChannel(rule, c, own);
+          } finally {
+            messageListsCount = false;
+          }
+          severity = rule.messageListSeverity;
+        }
+        if (hit) report(rule, hit.unit, hit.start, hit.end, hit.text, `"${visible(hit.text, EXCERPT_CHARS)}"`, rule.id, severity);
       }
     }
 
