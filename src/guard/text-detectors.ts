@@ -334,6 +334,8 @@ const mixedScriptWords: Detector = (text, _params, ctx) => {
     const w = m[0];
     if (!LATIN.test(w) || !LOOKALIKE_SCRIPT.test(w)) continue;
     const skeleton = [...w].map((ch) => ctx.confusables.get(ch) ?? ch).join("");
+    // Letters of the other script that imitate no Latin letter ("λx", "Δt") deceive nobody.
+    if (skeleton === w) continue;
     hits.push({ start: m.index, end: m.index + w.length, detail: `the word ${quote(w)} mixes Latin with look-alike letters; it reads as ${quote(skeleton)}`, decoded: skeleton });
   }
   return hits;

@@ -155,6 +155,7 @@ const tunedHoldouts = [
   { name: "v41", size: 42, blind: "16/42", after: "39/42", floor: 0.92 },
   { name: "v42", size: 42, blind: "24/42", after: "42/42", floor: 1 },
   { name: "v43", size: 42, blind: "32/42", after: "42/42", floor: 1 },
+  { name: "v44", size: 42, blind: "33/42", after: "42/42", floor: 1 },
 ].map((h) => ({ ...h, cases: poisonedIn(new URL(`holdout-${h.name}/poisoned/`, root)), benign: benignIn(new URL(`holdout-${h.name}/benign/`, root)) }));
 
 describe("poisoning evaluation set", () => {
