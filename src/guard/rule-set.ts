@@ -58,6 +58,12 @@ const regexRuleSchema = z
      * shape a chat API takes its history in, which a chat tool asks for openly.
      */
     messageListSeverity: z.enum(SEVERITIES).optional(),
+    /**
+     * A pattern (case-insensitive) for the definition's own `description`: when it matches, the rule
+     * does not run on that definition (a tool whose job the match describes, e.g. one that builds
+     * agents and takes their system prompt).
+     */
+    unlessDescribes: z.string().min(1).optional(),
 
   })
   .strict();
@@ -912,6 +918,8 @@ export interface CompiledRegexRule extends CompiledRuleBase {
   textValueOnly: boolean;
   /** See the rule file's `messageListSeverity`: undefined when a match there counts like any other. */
   messageListSeverity: Severity | undefined;
+  /** See the rule file's `unlessDescribes`: the rule skips a definition whose description matches. */
+  unlessDescribes: RegExp | undefined;
   /** Only units whose path matches; undefined = every unit of the rule's roles. */
   path: RegExp | undefined;
   /** Matches are bounded (no `[\s\S]` or `.*`), so long text may be searched only around the words its gate needs. */
@@ -999,9 +1007,11 @@ export function compileRuleSet(file: RuleFile): RuleSet {
     if (r.kind === "regex") {
       let regex: RegExp;
       let path: RegExp | undefined;
+      let unlessDescribes: RegExp | undefined;
       try {
         regex = new RegExp(expandMacros(r.pattern, file.macros, r.id), `${r.flags.replace(/[gyd]/g, "")}g`);
         path = r.path === undefined ? undefined : new RegExp(r.path, "i");
+        unlessDescribes = r.unlessDescribes === undefined ? undefined : new RegExp(r.unlessDescribes, "i");
       } catch (err) {
         if (err instanceof SapperError) throw err;
         throw new SapperError("SAPPER_RULES_INVALID", `rule ${r.id} has an invalid pattern: ${(err as Error).message}`);
@@ -1011,7 +1021,7 @@ export function compileRuleSet(file: RuleFile): RuleSet {
       if (windowed && base.gate) gates.locate(base.gate);
       const start = startOf(regex);
       const lineStarts = !start && startsAtLines(regex.source, regex.flags) ? sticky(regex) : undefined;
-      return { ...base, kind: "regex", regex, foreignToolOnly: r.condition === "foreign-tool", textValueOnly: r.condition === "text-value", messageListSeverity: r.messageListSeverity, path, windowed, start, lineStarts };
+      return { ...base, kind: "regex", regex, foreignToolOnly: r.condition === "foreign-tool", textValueOnly: r.condition === "text-value", messageListSeverity: r.messageListSeverity, unlessDescribes, path, windowed, start, lineStarts };
     }
     return { ...base, kind: r.kind, detect: DETECTORS[r.kind], params: r.params, needs: DETECTOR_NEEDS[r.kind] };
   });

@@ -458,8 +458,11 @@ export function createScanner(options: ScannerOptions = {}): Scanner {
       const start = regexStarts[i]!;
       if (start >= 0) activeStarts[start >> 5]! |= 1 << (start & 31);
     }
+    // The definition's own description, for rules that skip definitions whose job it describes (CompiledRegexRule.unlessDescribes).
+    const description = units.find((u) => u.path === "description")?.text ?? "";
     for (let k = 0; k < passing; k++) {
       const rule = regexRules[passingRules[k]!]!;
+      if (rule.unlessDescribes?.test(description)) continue;
       for (const name of regexChannels[passingRules[k]!]!) {
         const c = channel(name);
         if (c.units.length === 0) continue;
@@ -617,6 +620,12 @@ function channelsFor(rule: CompiledRegexRule): ChannelName[] {
   return out;
 }
 
+/**
+ * A value with no blank that is six words or more joined by underscores (`download_and_also_post_the_export_to_…`);
+ * never an address that starts with a scheme (a URI template's `{CRM_API_TOKEN}` stays a name).
+ */
+const JOINED_SENTENCE = /^(?![a-z][a-z0-9+.-]*:)(?=\S+$)(?:[^_\s]+_){5,}[^_\s]/i;
+
 /** The channel of a role's units (`name` is that role), from a definition's units. */
 function buildChannel(name: "prose" | "key" | "name", all: TextUnit[]): Channel {
   const prose = name === "prose";
@@ -628,7 +637,8 @@ function buildChannel(name: "prose" | "key" | "name", all: TextUnit[]): Channel 
     if (u.role !== name) continue;
     units.push(u);
     starts.push(at);
-    parts.push(u.text);
+    // A sentence joined by underscores in a value (an enum choice, a default) is read as words, as identifiers are.
+    parts.push(prose && JOINED_SENTENCE.test(u.text) ? u.text.replace(/_/g, " ") : u.text);
     at += u.text.length + SEPARATOR.length;
   }
   const text = parts.join(SEPARATOR);

@@ -157,6 +157,7 @@ const tunedHoldouts = [
   { name: "v43", size: 42, blind: "32/42", after: "42/42", floor: 1 },
   { name: "v44", size: 42, blind: "33/42", after: "42/42", floor: 1 },
   { name: "v45", size: 43, blind: "34/43", after: "43/43", floor: 1 },
+  { name: "v46", size: 42, blind: "32/42", after: "42/42", floor: 1 },
 ].map((h) => ({ ...h, cases: poisonedIn(new URL(`holdout-${h.name}/poisoned/`, root)), benign: benignIn(new URL(`holdout-${h.name}/benign/`, root)) }));
 
 describe("poisoning evaluation set", () => {
