@@ -458,11 +458,11 @@ export function createScanner(options: ScannerOptions = {}): Scanner {
       const start = regexStarts[i]!;
       if (start >= 0) activeStarts[start >> 5]! |= 1 << (start & 31);
     }
-    // The definition's own description, for rules that skip definitions whose job it describes (CompiledRegexRule.unlessDescribes).
-    const description = units.find((u) => u.path === "description")?.text ?? "";
+    // The definition's own description, for rules that skip definitions whose job it describes (CompiledRegexRule.unlessDescribes); looked up on first use.
+    let description: string | undefined;
     for (let k = 0; k < passing; k++) {
       const rule = regexRules[passingRules[k]!]!;
-      if (rule.unlessDescribes?.test(description)) continue;
+      if (rule.unlessDescribes?.test((description ??= units.find((u) => u.path === "description")?.text ?? ""))) continue;
       for (const name of regexChannels[passingRules[k]!]!) {
         const c = channel(name);
         if (c.units.length === 0) continue;

@@ -605,9 +605,12 @@ const spacedLetters: Detector = (text) => {
 // words a filter of ASCII does not read, read again as the ASCII they stand for (NFKC). Four letters or
 // more in a run; plain digits, blanks and punctuation between them stay in the run (".𝘦𝘯𝘷" is ".env").
 // Superscripts and subscripts are the modifier letters NFKC makes ASCII (see isScriptLetter).
-const COMPAT_CHARS = String.raw`\uFF01-\uFF5E\u24B6-\u24E9\u{1D400}-\u{1D7FF}\u02B0-\u02B8\u02E0-\u02E4\u1D2C-\u1D6A\u1D9B-\u1DBF\u2071-\u209C`;
+/** The superscript and subscript letters below U+2070, as a class body (isScriptLetter reads the same ranges). */
+const MODIFIER_LETTERS = String.raw`\u02B0-\u02B8\u02E0-\u02E4\u1D2C-\u1D6A\u1D9B-\u1DBF`;
+const COMPAT_CHARS = String.raw`\uFF01-\uFF5E\u24B6-\u24E9\u{1D400}-\u{1D7FF}${MODIFIER_LETTERS}\u2071-\u209C`;
 const COMPAT_RUN = new RegExp(String.raw`[${COMPAT_CHARS}](?:[${COMPAT_CHARS}\u3000 ]|[!-@[-\x60{-~](?=[ !-@[-\x60{-~]*[${COMPAT_CHARS}]))*`, "gu");
-const COMPAT_LETTER = /[\uFF21-\uFF3A\uFF41-\uFF5A\u24B6-\u24E9\u{1D400}-\u{1D6A5}\u02B0-\u02B8\u02E0-\u02E4\u1D2C-\u1D6A\u1D9B-\u1DBF\u2071\u207F\u2090-\u209C]/gu;
+// The letters among them (U+2071-209C holds digits and signs too).
+const COMPAT_LETTER = new RegExp(String.raw`[\uFF21-\uFF3A\uFF41-\uFF5A\u24B6-\u24E9\u{1D400}-\u{1D6A5}${MODIFIER_LETTERS}\u2071\u207F\u2090-\u209C]`, "gu");
 
 /**
  * Whether a UTF-16 code unit is a superscript or subscript letter NFKC reads as ASCII: U+02B0-02B8
@@ -852,7 +855,7 @@ export const CharClass = {
   repeatRun: 4096,
   /** SPACED_RUN single characters in a row, each followed by blanks: the least SPACED_LETTERS can match. */
   spacedLetters: 8192,
-  /** A letter drawn another way: full-width, circled, mathematical, small capital or Braille (what compatibilityLetters reads). */
+  /** A letter drawn another way: full-width, circled, mathematical, superscript, subscript, small capital or Braille (what compatibilityLetters reads). */
   letterForms: 16384,
 } as const;
 
