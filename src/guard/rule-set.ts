@@ -48,8 +48,11 @@ const regexRuleSchema = z
      * foreign-tool: a match counts only when the tool it names is not one of the server's own.
      * text-value: a match in a property name counts only when that property's value can carry text
      * (not a boolean or number flag such as `include_dynamic_secrets`).
+     * own-argument: a match counts only when the name its named group captures is one of the
+     * definition's own arguments that can carry text (a property of `inputSchema` or a prompt
+     * argument): "… ~/.ssh/id_rsa … `notes`" in whatever language the words around it are.
      */
-    condition: z.enum(["foreign-tool", "text-value"]).optional(),
+    condition: z.enum(["foreign-tool", "text-value", "own-argument"]).optional(),
     /** Only text units whose path matches this pattern (case-insensitive), e.g. a recipient field's default. */
     path: z.string().min(1).optional(),
     /**
@@ -914,6 +917,8 @@ export interface CompiledRegexRule extends CompiledRuleBase {
   kind: "regex";
   regex: RegExp;
   foreignToolOnly: boolean;
+  /** Matches count only when their named group names one of the definition's own text arguments. */
+  ownArgumentOnly: boolean;
   /** Matches in the name of a property whose value cannot carry text (TextUnit.flag) do not count. */
   textValueOnly: boolean;
   /** See the rule file's `messageListSeverity`: undefined when a match there counts like any other. */
@@ -1021,7 +1026,7 @@ export function compileRuleSet(file: RuleFile): RuleSet {
       if (windowed && base.gate) gates.locate(base.gate);
       const start = startOf(regex);
       const lineStarts = !start && startsAtLines(regex.source, regex.flags) ? sticky(regex) : undefined;
-      return { ...base, kind: "regex", regex, foreignToolOnly: r.condition === "foreign-tool", textValueOnly: r.condition === "text-value", messageListSeverity: r.messageListSeverity, unlessDescribes, path, windowed, start, lineStarts };
+      return { ...base, kind: "regex", regex, foreignToolOnly: r.condition === "foreign-tool", ownArgumentOnly: r.condition === "own-argument", textValueOnly: r.condition === "text-value", messageListSeverity: r.messageListSeverity, unlessDescribes, path, windowed, start, lineStarts };
     }
     return { ...base, kind: r.kind, detect: DETECTORS[r.kind], params: r.params, needs: DETECTOR_NEEDS[r.kind] };
   });

@@ -173,11 +173,24 @@ export function createScanner(options: ScannerOptions = {}): Scanner {
     return found.length > 0 && insideSample(found, start, end);
   }
 
+  /** The definition being scanned's units, and the names of its arguments that can carry text (made on first use). */
+  let definitionUnits: readonly TextUnit[] = [];
+  let argumentNames: Set<string> | undefined;
+
+  /** Whether a match means what its rule's `condition` asks: a tool not the server's own, or one of the definition's own text arguments. */
+  function conditionHolds(rule: CompiledRegexRule, m: RegExpExecArray, own: OwnNames, text: string): boolean {
+    if (rule.foreignToolOnly) return isForeignTool(toolNamed(m), own, text);
+    if (!rule.ownArgumentOnly) return true;
+    argumentNames ??= new Set(definitionUnits.filter((u) => u.role === "key" && u.inArguments && !u.flag).map((u) => u.text));
+    const name = toolNamed(m);
+    return name !== undefined && argumentNames.has(name);
+  }
+
   function firstMatch(rule: CompiledRegexRule, text: string, own: OwnNames, accept: (start: number, end: number) => boolean): RegExpExecArray | undefined {
     rule.regex.lastIndex = 0;
     for (let m = rule.regex.exec(text); m !== null; m = rule.regex.exec(text)) {
       if (m[0].length === 0) rule.regex.lastIndex++;
-      else if ((!rule.foreignToolOnly || isForeignTool(toolNamed(m), own, text)) && accept(m.index, m.index + m[0].length)) return m;
+      else if (conditionHolds(rule, m, own, text) && accept(m.index, m.index + m[0].length)) return m;
     }
     return undefined;
   }
@@ -294,7 +307,7 @@ export function createScanner(options: ScannerOptions = {}): Scanner {
       const m = sticky.exec(text);
       if (!m || m[0].length === 0) continue;
       searchedTo = at + m[0].length;
-      if ((!rule.foreignToolOnly || isForeignTool(toolNamed(m), own, text)) && (!accept || accept(at, searchedTo))) return m;
+      if (conditionHolds(rule, m, own, text) && (!accept || accept(at, searchedTo))) return m;
     }
     return undefined;
   }
@@ -408,6 +421,8 @@ export function createScanner(options: ScannerOptions = {}): Scanner {
   function scanDefinition(ref: DefinitionRef, definition: unknown, own: OwnNames): Finding[] {
     const units = collectText(ref, definition);
     if (units.length === 0) return [];
+    definitionUnits = units;
+    argumentNames = undefined;
     const out: Finding[] = [];
     // By unit path, what was reported there (a rule's id, or its id and ":hidden" for what it found in hidden text).
     const reported = new Map<string, Set<string>>();
