@@ -1017,6 +1017,10 @@ export function compileRuleSet(file: RuleFile): RuleSet {
         regex = new RegExp(expandMacros(r.pattern, file.macros, r.id), `${r.flags.replace(/[gyd]/g, "")}g`);
         path = r.path === undefined ? undefined : new RegExp(r.path, "i");
         unlessDescribes = r.unlessDescribes === undefined ? undefined : new RegExp(r.unlessDescribes, "i");
+        // Both conditions judge the name a match captures: without a named group no match could ever count.
+        if ((r.condition === "foreign-tool" || r.condition === "own-argument") && !/\(\?<[A-Za-z_]/.test(regex.source)) {
+          throw new SapperError("SAPPER_RULES_INVALID", `rule ${r.id} has condition ${r.condition}, which needs a named group (?<name>…) in its pattern for the name it judges`);
+        }
       } catch (err) {
         if (err instanceof SapperError) throw err;
         throw new SapperError("SAPPER_RULES_INVALID", `rule ${r.id} has an invalid pattern: ${(err as Error).message}`);
