@@ -179,10 +179,10 @@ export function createScanner(options: ScannerOptions = {}): Scanner {
 
   /** Whether a match means what its rule's `condition` asks: a tool not the server's own, or one of the definition's own text arguments. */
   function conditionHolds(rule: CompiledRegexRule, m: RegExpExecArray, own: OwnNames, text: string): boolean {
-    if (rule.foreignToolOnly) return isForeignTool(toolNamed(m), own, text);
+    if (rule.foreignToolOnly) return isForeignTool(capturedName(m), own, text);
     if (!rule.ownArgumentOnly) return true;
     argumentNames ??= new Set(definitionUnits.filter((u) => u.role === "key" && u.inArguments && !u.flag).map((u) => u.text));
-    const name = toolNamed(m);
+    const name = capturedName(m);
     return name !== undefined && argumentNames.has(name);
   }
 
@@ -607,14 +607,14 @@ function startsWithin(pairs: readonly number[], lo: number, hi: number): boolean
 
 /** A match that starts after the tool it names (found by look-behind) is widened to include the name, for the excerpt. */
 function widenToTool(m: RegExpExecArray, text: string): number {
-  const name = toolNamed(m);
+  const name = capturedName(m);
   if (!name) return m.index;
   const at = text.lastIndexOf(name, m.index - 1);
   return at >= 0 && at + name.length <= m.index && m.index - (at + name.length) <= 3 ? at : m.index;
 }
 
-/** The tool a foreign-tool rule matched: its first named group that took part (`tool`, `tool2`, ...). */
-function toolNamed(m: RegExpExecArray): string | undefined {
+/** The name a conditional rule's match judges: its first named group that took part (a foreign tool's `tool`, `tool2`, ...; an own argument's `arg`). */
+function capturedName(m: RegExpExecArray): string | undefined {
   if (!m.groups) return undefined;
   for (const v of Object.values(m.groups)) if (v !== undefined) return v;
   return undefined;

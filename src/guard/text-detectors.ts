@@ -48,8 +48,10 @@ export function visible(text: string, max = MAX_SHOWN): string {
 // word joiner, Mongolian vowel separator, variation selectors, tag characters, bidi controls, Hangul
 // fillers, ...) plus the interlinear annotation marks and the Egyptian hieroglyph format controls
 // (U+13430-1343F, which join nothing in Latin text): characters a reader never sees.
-const INVISIBLE = /[\p{Default_Ignorable_Code_Point}\uFFF9-\uFFFB\u{13430}-\u{1343F}]/u;
-const INVISIBLE_ALL = /[\p{Default_Ignorable_Code_Point}\uFFF9-\uFFFB\u{13430}-\u{1343F}]+/gu;
+// One class body for every expression that reads them (invisibleFormat, in the character pass, lists the same ranges by number).
+const INVISIBLE_CHARS = String.raw`\p{Default_Ignorable_Code_Point}\uFFF9-\uFFFB\u{13430}-\u{1343F}`;
+const INVISIBLE = new RegExp(`[${INVISIBLE_CHARS}]`, "u");
+const INVISIBLE_ALL = new RegExp(`[${INVISIBLE_CHARS}]+`, "gu");
 
 function isInvisibleCodePoint(cp: number): boolean {
   // The first default-ignorable code point is the soft hyphen: everything below it is visible (or a control, handled by the caller).
@@ -156,8 +158,10 @@ const bidiControls: Detector = (text) => {
 // --- Zero-width and every other invisible format character the detectors above do not decode
 // (the default-ignorable class without bidi controls, variation selectors and tag characters), and a
 // variation selector inside a word of ASCII letters, where it selects nothing.
-const ZERO_WIDTH =
-  /(?:(?![\u061C\u200E\u200F\u202A-\u202E\u2066-\u2069\uFE00-\uFE0F\u{E0000}-\u{E007F}\u{E0100}-\u{E01EF}])[\p{Default_Ignorable_Code_Point}\uFFF9-\uFFFB\u{13430}-\u{1343F}]|(?<=[A-Za-z0-9])[\uFE00-\uFE0F](?=[A-Za-z0-9]))+/gu;
+const ZERO_WIDTH = new RegExp(
+  String.raw`(?:(?![\u061C\u200E\u200F\u202A-\u202E\u2066-\u2069\uFE00-\uFE0F\u{E0000}-\u{E007F}\u{E0100}-\u{E01EF}])[${INVISIBLE_CHARS}]|(?<=[A-Za-z0-9])[\uFE00-\uFE0F](?=[A-Za-z0-9]))+`,
+  "gu",
+);
 const PICTOGRAPH = /\p{Extended_Pictographic}/u;
 const NON_LATIN_LETTER = /[^\P{L}\p{Script=Latin}]/u;
 const LETTER_BEFORE = /\p{L}+$/u;
@@ -502,12 +506,14 @@ function decodeEntities(text: string): string {
 // Escaped text (\x41, \u0041, \101, %41, &#65;) in runs long enough to spell something. Escaped words may be
 // parted by plain blanks and punctuation ("\u0052\u0065\u0061\u0064 ~/.\u0063…"): such a stretch is one
 // run, read with its plain characters as they are.
+/** Runs of one kind of escape, parted by at most three plain blanks or punctuation characters at a time. */
+const escapeRuns = (escape: string) => new RegExp(String.raw`(?:${escape})+(?:[ \t~./_:,;'"()-]{1,3}(?:${escape})+)*`, "g");
 const ESCAPE_RUNS: Array<[RegExp, (s: string) => string]> = [
-  [/(?:\\x[0-9a-fA-F]{2})+(?:[ \t~./_:,;'"()-]{1,3}(?:\\x[0-9a-fA-F]{2})+)*/g, decodeHexEscapes],
+  [escapeRuns(String.raw`\\x[0-9a-fA-F]{2}`), decodeHexEscapes],
   // \u0041, \u{41} (JavaScript, Rust, Swift, PHP) and \U00000041 (Python, C).
-  [/(?:\\(?:u[0-9a-fA-F]{4}|u\{[0-9a-fA-F]{1,6}\}|U[0-9a-fA-F]{8}))+(?:[ \t~./_:,;'"()-]{1,3}(?:\\(?:u[0-9a-fA-F]{4}|u\{[0-9a-fA-F]{1,6}\}|U[0-9a-fA-F]{8}))+)*/g, decodeUnicodeEscapes],
+  [escapeRuns(String.raw`\\(?:u[0-9a-fA-F]{4}|u\{[0-9a-fA-F]{1,6}\}|U[0-9a-fA-F]{8})`), decodeUnicodeEscapes],
   // C octal escapes ("\160\141\163\163" is "pass").
-  [/(?:\\[0-3][0-7]{2})+(?:[ \t~./_:,;'"()-]{1,3}(?:\\[0-3][0-7]{2})+)*/g, decodeOctalEscapes],
+  [escapeRuns(String.raw`\\[0-3][0-7]{2}`), decodeOctalEscapes],
   [/(?:%[0-9a-fA-F]{2}){8,}/g, decodePercent],
   // A sentence URL-encoded word by word ("Also%20send%20the%20full%20conversation…"): plain letters between encoded spaces.
   [/(?<![\w%/?&=.-])[\w.~:-]*(?:%20[\w.~:-]*(?:%[0-9a-fA-F]{2}[\w.~:-]*)*){4,}/g, decodePercent],
