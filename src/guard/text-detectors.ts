@@ -2,6 +2,8 @@
 // (decoded so a reviewer sees the hidden text), encoded payloads, padding and size. The rule file
 // chooses which run, with what severity and parameters.
 
+import { gunzipSync, inflateSync } from "node:zlib";
+
 export interface DetectorHit {
   start: number;
   end: number;
@@ -376,8 +378,8 @@ interface EncodedBlob {
   end: number;
   decoded: string;
   isText: boolean;
-  /** `base32` when the run was read as RFC 4648 base32 (upper case); absent when read as its detector's own encoding. */
-  encoding?: "base32";
+  /** How the run was read when not as its detector's own encoding: RFC 4648 base32 (upper case), or base64 of gzip or zlib data. */
+  encoding?: "base32" | "compressed base64";
 }
 
 /**
@@ -413,11 +415,34 @@ const base64Blobs = lastTextMemo((text) => {
     if (c.upper < 3 || c.lower < 3 || c.digit < 1) continue;
     const before = text.slice(Math.max(0, m.index - 40), m.index);
     if (/data:image\/[\w.+-]+;base64,$/i.test(before)) continue;
-    const decoded = Buffer.from(blob.replace(/-/g, "+").replace(/_/g, "/"), "base64").toString("utf8");
+    const bytes = Buffer.from(blob.replace(/-/g, "+").replace(/_/g, "/"), "base64");
+    // Compressed first (gzip or zlib: "H4sI…", "eJ…"): what the model is told to decompress and run is text too.
+    const inflated = inflatedText(bytes);
+    if (inflated !== undefined) {
+      out.push({ start: m.index, blob, end: m.index + blob.length, decoded: inflated, isText: true, encoding: "compressed base64" });
+      continue;
+    }
+    const decoded = bytes.toString("utf8");
     out.push({ start: m.index, blob, end: m.index + blob.length, decoded, isText: looksLikeText(decoded) });
   }
   return out;
 });
+
+/** Most a compressed blob is inflated to: enough for any instruction, never a decompression bomb. */
+const MAX_INFLATED = 64 * 1024;
+
+/** Gzip or zlib data inflated to text, or undefined when it is neither or does not read as text. */
+function inflatedText(bytes: Buffer): string | undefined {
+  const gzip = bytes[0] === 0x1f && bytes[1] === 0x8b;
+  const zlib = bytes[0] === 0x78 && (bytes[1] === 0x01 || bytes[1] === 0x5e || bytes[1] === 0x9c || bytes[1] === 0xda);
+  if (!gzip && !zlib) return undefined;
+  try {
+    const text = (gzip ? gunzipSync : inflateSync)(bytes, { maxOutputLength: MAX_INFLATED }).toString("utf8");
+    return looksLikeText(text) ? text : undefined;
+  } catch {
+    return undefined; // truncated, corrupt, or larger than MAX_INFLATED
+  }
+}
 
 const BASE32 = /^[A-Z2-7]+$/;
 const BASE32_ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
@@ -551,6 +576,38 @@ const escapedText: Detector = (text) => {
     for (const m of text.matchAll(re)) {
       const decoded = decode(m[0]);
       if (looksLikeText(decoded, 6)) hits.push({ start: m.index, end: m.index + m[0].length, detail: `escaped characters decode to ${quote(decoded)}`, decoded });
+    }
+  }
+  return hits;
+};
+
+// Character codes ("String.fromCharCode(82,101,97,100,…)", "chr(82)+chr(101)+…", "[0x52, 0x65, …]"):
+// text a filter reads as numbers and the model decodes. Twelve or more codes of printable ASCII (or a
+// line break) in a list, or eight or more `chr(…)` / `char(…)` calls, read again decoded when they
+// spell text. Runs only where the definition names such codes (the rule's gate).
+const CODE = String.raw`(?:0x[0-9a-fA-F]{2}|\d{1,3})`;
+const CODE_LISTS = [
+  new RegExp(String.raw`(?<![\w.])(?:${CODE}\s*,\s*){11,}${CODE}(?![\w.])`, "g"),
+  new RegExp(String.raw`(?:\b(?:chr|char|String\.fromCharCode)\s*\(\s*${CODE}\s*\)\s*[+.,&|]?\s*){8,}`, "gi"),
+];
+
+/** The codes of a run read as characters; "" when any of them is not printable ASCII, a tab or a line break. */
+function decodeCharCodes(run: string): string {
+  let out = "";
+  for (const code of run.match(/0x[0-9a-fA-F]{2}|\d{1,3}/g) ?? []) {
+    const c = code.startsWith("0x") ? parseInt(code.slice(2), 16) : Number(code);
+    if ((c < 32 || c > 126) && c !== 9 && c !== 10 && c !== 13) return "";
+    out += String.fromCharCode(c);
+  }
+  return out;
+}
+
+const charCodes: Detector = (text) => {
+  const hits: DetectorHit[] = [];
+  for (const re of CODE_LISTS) {
+    for (const m of text.matchAll(re)) {
+      const decoded = decodeCharCodes(m[0]);
+      if (looksLikeText(decoded, 12)) hits.push({ start: m.index, end: m.index + m[0].length, detail: `character codes decode to ${quote(decoded)}`, decoded });
     }
   }
   return hits;
@@ -829,6 +886,7 @@ export const DETECTORS = {
   base64,
   hex: hexBlob,
   "escaped-text": escapedText,
+  "char-codes": charCodes,
   "html-entities": htmlEntities,
   "spaced-letters": spacedLetters,
   "compatibility-letters": compatibilityLetters,
@@ -1044,6 +1102,7 @@ export const DETECTOR_NEEDS: Readonly<Record<DetectorKind, number>> = {
   base64: CharClass.longToken,
   hex: CharClass.longToken,
   "escaped-text": CharClass.escapable,
+  "char-codes": 0,
   "html-entities": CharClass.escapable,
   "spaced-letters": CharClass.spacedLetters,
   "compatibility-letters": CharClass.letterForms,
