@@ -74,12 +74,21 @@ function actionNames(definition: unknown): string[] {
 }
 
 /**
- * A name of three or more words whose words but the last lead one of the server's own names
- * ("manage_object_schema_column" beside "manage_object_schema_columns"): the vendor's vocabulary,
- * not another server's well-known tool.
+ * A name of three or more words in the server's own vocabulary, not another server's well-known tool:
+ * its words but the last lead one of the server's own names ("manage_object_schema_column" beside
+ * "manage_object_schema_columns"), or every word of it is a word of the server's own names, singular
+ * or plural ("get_job_logs" of a server with "list_workflow_jobs" and "get_workflow_run_logs", whose
+ * tool list may be a toolset that leaves that tool out). Well-known tools of other servers that
+ * attacks name ("read_file", "send_email") have two words and are never read this way.
  */
 export function isSibling(name: string, own: OwnNames): boolean {
   if (!own.prefixes) return false;
   const words = name.split(/[_/:]+/).filter((t) => t !== "");
-  return words.length >= 3 && own.prefixes.has(words.slice(0, -1).join("_"));
+  if (words.length < 3) return false;
+  return own.prefixes.has(words.slice(0, -1).join("_")) || words.every((w) => ownWord(w, own.tokens));
+}
+
+/** Whether a word, or its singular or plural, is a word of the server's own names. */
+function ownWord(word: string, tokens: ReadonlySet<string>): boolean {
+  return tokens.has(word) || tokens.has(`${word}s`) || (word.endsWith("s") && tokens.has(word.slice(0, -1)));
 }

@@ -331,7 +331,7 @@ const homoglyphs: Detector = (text, _params, ctx) => {
 // --- Words that mix Latin with Cyrillic/Greek letters: the signature of look-alike spelling in prose.
 const WORD = /[\p{L}\p{M}]{2,}/gu;
 const LATIN = /\p{Script=Latin}/u;
-const LOOKALIKE_SCRIPT = /[\p{Script=Cyrillic}\p{Script=Greek}\p{Script=Armenian}\p{Script=Cherokee}]/u;
+const LOOKALIKE_SCRIPT = /[\p{Script=Cyrillic}\p{Script=Greek}\p{Script=Armenian}\p{Script=Cherokee}\p{Script=Lisu}]/u;
 
 const mixedScriptWords: Detector = (text, _params, ctx) => {
   if (!/[^\x00-\x7F]/.test(text)) return [];
@@ -577,6 +577,22 @@ const escapedText: Detector = (text) => {
       const decoded = decode(m[0]);
       if (looksLikeText(decoded, 6)) hits.push({ start: m.index, end: m.index + m[0].length, detail: `escaped characters decode to ${quote(decoded)}`, decoded });
     }
+  }
+  return hits;
+};
+
+// Text written a character at a time with one separator between them ("c-o-p-y-_-~-/-.-e-n-v",
+// "r.e.a.d.t.h.e.k.e.y"): a filter reads one long token, the model reads the characters joined (an
+// underscore for a blank when the text has none). Twelve characters or more; read again when they spell text.
+const PARTED_RUN = /(?<![!-~])[!-~]([-.|+*/])(?:[!-~]\1){10,}[!-~](?![!-~])/g;
+
+const partedLetters: Detector = (text) => {
+  const hits: DetectorHit[] = [];
+  for (const m of text.matchAll(PARTED_RUN)) {
+    let joined = "";
+    for (let i = 0; i < m[0].length; i += 2) joined += m[0][i];
+    const decoded = joined.includes(" ") ? joined : joined.replace(/_/g, " ");
+    if (looksLikeText(decoded, 12)) hits.push({ start: m.index, end: m.index + m[0].length, detail: `characters parted by "${m[1]}" read ${quote(decoded)}`, decoded });
   }
   return hits;
 };
@@ -889,6 +905,7 @@ export const DETECTORS = {
   "char-codes": charCodes,
   "html-entities": htmlEntities,
   "spaced-letters": spacedLetters,
+  "parted-letters": partedLetters,
   "compatibility-letters": compatibilityLetters,
   rot13,
   length,
@@ -921,12 +938,15 @@ export const CharClass = {
   spacedLetters: 8192,
   /** A letter drawn another way: full-width, circled, mathematical, superscript, subscript, small capital or Braille (what compatibilityLetters reads). */
   letterForms: 16384,
+  /** A word (no blank, line break or character beyond ASCII inside) of LONG_WORD characters or more: the least PARTED_RUN can match. */
+  longWord: 32768,
 } as const;
 
 const LONG_TOKEN = 32;
 const BLANK_RUN = 119;
 const LINE_RUN = 12;
 const SPACED_RUN = 7;
+const LONG_WORD = 23;
 
 // What charClasses needs to know of an ASCII character (token characters first).
 const Ascii = {
@@ -991,6 +1011,7 @@ export function charClasses(text: string): number {
       }
       run = runDigits = runLetters = 0;
       if (kind === Ascii.blank) {
+        if (word >= LONG_WORD) mask |= CharClass.longWord;
         if (word === 1) {
           if (++singles >= SPACED_RUN) mask |= CharClass.spacedLetters;
         } else if (word > 1) singles = 0;
@@ -999,20 +1020,27 @@ export function charClasses(text: string): number {
         continue;
       }
       blanks = 0;
-      if (kind === Ascii.lineFeed || kind === Ascii.carriageReturn) word = singles = 0;
+      if (kind === Ascii.lineFeed || kind === Ascii.carriageReturn) {
+        if (word >= LONG_WORD) mask |= CharClass.longWord;
+        word = singles = 0;
+      }
       if (kind === Ascii.lineFeed) {
         if (++lines >= LINE_RUN) mask |= CharClass.blankRun;
       } else if (kind !== Ascii.carriageReturn) {
         lines = 0;
         // Printable characters make words (SPACED_LETTERS reads them); escapes and controls part them.
         if (kind === Ascii.printable || kind === Ascii.escapable) word++;
-        else word = 0;
+        else {
+          if (word >= LONG_WORD) mask |= CharClass.longWord;
+          word = 0;
+        }
         if (kind === Ascii.escapable) mask |= CharClass.escapable;
         else if (kind === Ascii.escape) mask |= CharClass.escape;
         else if (kind === Ascii.control) mask |= CharClass.control;
       }
       continue;
     }
+    if (word >= LONG_WORD) mask |= CharClass.longWord;
     run = runDigits = runLetters = word = 0;
     // The blanks PADDING counts beyond ASCII: no-break space and the wide spaces.
     if (c === 0xa0 || (c >= 0x2000 && c <= 0x200a) || c === 0x3000) {
@@ -1034,7 +1062,7 @@ export function charClasses(text: string): number {
         const prev = i > 0 ? text.charCodeAt(i - 1) : 0xffff;
         if (prev < 128 && ASCII_KIND[prev]! <= Ascii.digit) mask |= CharClass.zeroWidth;
       } else if (c >= 0xe000 && c <= 0xf8ff) mask |= CharClass.privateUse;
-      else if ((c >= 0x0370 && c <= 0x058f) || (c >= 0x13a0 && c <= 0x13ff)) mask |= CharClass.lookalikeScript;
+      else if ((c >= 0x0370 && c <= 0x058f) || (c >= 0x13a0 && c <= 0x13ff) || (c >= 0xa4d0 && c <= 0xa4ff)) mask |= CharClass.lookalikeScript;
       else if (c >= 0xdb40 && c <= 0xdb43 && i + 1 < text.length) {
         // Plane 14 (U+E0000-E0FFF): tags, variation selectors, and the rest of it default-ignorable.
         const low = text.charCodeAt(i + 1);
@@ -1045,6 +1073,7 @@ export function charClasses(text: string): number {
       else if (c >= 0xdb80 && c <= 0xdbff) mask |= CharClass.privateUse;
     }
   }
+  if (word >= LONG_WORD) mask |= CharClass.longWord;
   return mask;
 }
 
@@ -1105,6 +1134,7 @@ export const DETECTOR_NEEDS: Readonly<Record<DetectorKind, number>> = {
   "char-codes": 0,
   "html-entities": CharClass.escapable,
   "spaced-letters": CharClass.spacedLetters,
+  "parted-letters": CharClass.longWord,
   "compatibility-letters": CharClass.letterForms,
   rot13: 0,
   length: 0,
