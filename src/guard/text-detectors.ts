@@ -733,8 +733,50 @@ const BRAILLE_RUN = /[\u2801-\u283F](?:[\u2800-\u283F \t!-/:-@[-`{-~])*[\u2801-\
 const BRAILLE_WORD = /[\u2801-\u283F]{3,}/g;
 const BRAILLE_CELL = /[\u2801-\u283F]/;
 
+// Regional-indicator letters ("🇵🇺🇹 🇹🇭🇪 …", shown as flags): read as the letters they stand for when
+// they spell two words of three letters or more (a list of flags, "🇺🇸 🇬🇧", spells none).
+const REGIONAL_RUN = /(?:\uD83C[\uDDE6-\uDDFF])+(?:[ \t,.:;!?'-]+(?:\uD83C[\uDDE6-\uDDFF])+)+/g;
+const REGIONAL_WORD = /(?:\uD83C[\uDDE6-\uDDFF]){3,}/g;
+
+// Upside-down text ("ʎluo zᴉnb ǝɥʇ …"): letters turned half a circle, read backwards. A stretch with four
+// or more turned letters is read turned back.
+const TURNED: Record<string, string> = {
+  "ɐ": "a", "q": "b", "ɔ": "c", "p": "d", "ǝ": "e", "ɟ": "f", "ƃ": "g", "ɥ": "h", "ᴉ": "i", "ɾ": "j", "ʞ": "k", "ɯ": "m",
+  "u": "n", "d": "p", "b": "q", "ɹ": "r", "ʇ": "t", "n": "u", "ʌ": "v", "ʍ": "w", "ʎ": "y", "˙": ".", "'": ",", ",": "'",
+  "¿": "?", "¡": "!", "‾": "_", "(": ")", ")": "(",
+};
+const TURNED_LETTER = /[ɐɔǝɟƃɥᴉɾʞɯɹʇʌʍʎ]/g;
+const TURNED_RUN = /[ɐɔǝɟƃɥᴉɾʞɯɹʇʌʍʎ](?:[ɐɔǝɟƃɥᴉɾʞɯɹʇʌʍʎa-z0-9 \t˙'.,¿¡‾()/~_-])*[ɐɔǝɟƃɥᴉɾʞɯɹʇʌʍʎa-z0-9]/g;
+
+// Letters under stacked combining marks ("R̀̒ȩ̈ͅn̵̓͒̇d̨͆e̶͗̈r̵͊́̓", "Zalgo" text): the marks bury the words from a
+// reader, not from the model. A line with four or more letters under two or more marks each is read
+// with the marks taken off.
+const STACKED_MARKS = /[\u0300-\u036F]{2}/g;
+const COMBINING_MARK = /[\u0300-\u036F\u1AB0-\u1AFF\u1DC0-\u1DFF\u20D0-\u20FF\uFE20-\uFE2F]/g;
+
 const compatibilityLetters: Detector = (text) => {
   const hits: DetectorHit[] = [];
+  for (const m of text.matchAll(REGIONAL_RUN)) {
+    if ((m[0].match(REGIONAL_WORD)?.length ?? 0) < 2) continue;
+    const decoded = m[0].replace(/\uD83C([\uDDE6-\uDDFF])/g, (_, low: string) => String.fromCharCode(65 + low.charCodeAt(0) - 0xdde6));
+    hits.push({ start: m.index, end: m.index + m[0].length, detail: `regional-indicator letters read ${quote(decoded)}`, decoded });
+  }
+  if ((text.match(TURNED_LETTER)?.length ?? 0) >= 4) for (const m of text.matchAll(TURNED_RUN)) {
+    if ((m[0].match(TURNED_LETTER)?.length ?? 0) < 4) continue;
+    const decoded = [...m[0]].reverse().map((c) => TURNED[c] ?? c).join("");
+    hits.push({ start: m.index, end: m.index + m[0].length, detail: `upside-down text read ${quote(decoded)}`, decoded });
+  }
+  if (STACKED_MARKS.test(text)) {
+    STACKED_MARKS.lastIndex = 0;
+    let at = 0;
+    for (const line of text.split("\n")) {
+      if ((line.match(STACKED_MARKS)?.length ?? 0) >= 4) {
+        const decoded = line.normalize("NFD").replace(COMBINING_MARK, "");
+        hits.push({ start: at, end: at + line.length, detail: `letters under stacked combining marks read ${quote(decoded)}`, decoded });
+      }
+      at += line.length + 1;
+    }
+  }
   for (const m of text.matchAll(COMPAT_RUN)) {
     if ((m[0].match(COMPAT_LETTER)?.length ?? 0) < 4) continue;
     const decoded = m[0].normalize("NFKC");
@@ -936,7 +978,7 @@ export const CharClass = {
   repeatRun: 4096,
   /** SPACED_RUN single characters in a row, each followed by blanks: the least SPACED_LETTERS can match. */
   spacedLetters: 8192,
-  /** A letter drawn another way: full-width, circled, mathematical, superscript, subscript, small capital or Braille (what compatibilityLetters reads). */
+  /** A letter drawn another way (what compatibilityLetters reads): full-width, circled, mathematical, superscript, subscript, small capital, Braille, turned (upside-down) or regional-indicator letters, and letters under stacked combining marks. */
   letterForms: 16384,
   /** A word (no blank, line break or character beyond ASCII inside) of LONG_WORD characters or more: the least PARTED_RUN can match. */
   longWord: 32768,
@@ -1054,6 +1096,8 @@ export function charClasses(text: string): number {
     else {
       mask |= CharClass.nonAscii;
       if (letterForm(c)) mask |= CharClass.letterForms;
+      // Two combining marks in a row: letters may be buried under stacked marks.
+      else if (c >= 0x300 && c <= 0x36f && i > 0 && text.charCodeAt(i - 1) >= 0x300 && text.charCodeAt(i - 1) <= 0x36f) mask |= CharClass.letterForms;
       if (invisibleFormat(c)) mask |= CharClass.zeroWidth;
       else if ((c >= 0x202a && c <= 0x202e) || (c >= 0x2066 && c <= 0x2069) || c === 0x200e || c === 0x200f || c === 0x061c) mask |= CharClass.bidi;
       else if (c >= 0xfe00 && c <= 0xfe0f) {
@@ -1089,7 +1133,11 @@ function letterForm(c: number): boolean {
     (c >= 0x2801 && c <= 0x283f) ||
     c === 0xd835 ||
     isSmallCapital(c) ||
-    isScriptLetter(c)
+    isScriptLetter(c) ||
+    (c >= 0x250 && c <= 0x2af) || // turned letters (upside-down text) among the IPA letters
+    c === 0x1dd ||
+    c === 0x183 ||
+    c === 0xd83c // regional indicators (and other pictographs) are U+1F1E6 onwards
   );
 }
 

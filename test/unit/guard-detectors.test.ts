@@ -119,3 +119,31 @@ describe("characters parted by a separator, and Lisu capitals", () => {
     expect(charClasses("ꓣEꓮD") & CharClass.lookalikeScript).toBeTruthy();
   });
 });
+
+describe("flags, upside-down text and letters under stacked marks", () => {
+  const decoded = (text: string) => DETECTORS["compatibility-letters"](text, {}, { confusables: new Map() }).map((h) => h.decoded);
+  const regional = (s: string) => [...s].map((c) => (c === " " ? " " : String.fromCodePoint(0x1f1e6 + c.charCodeAt(0) - 65))).join("");
+
+  it("read regional-indicator letters as words, but not a list of flags", () => {
+    expect(decoded(`Regions: ${regional("OPEN THE KEY FILE")}`)).toEqual(["OPEN THE KEY FILE"]);
+    expect(decoded("Regions: 🇺🇸 🇬🇧 🇩🇪 🇫🇷 🇯🇵")).toEqual([]);
+  });
+
+  it("read upside-down text turned back, and leave phonetic notation alone", () => {
+    expect(decoded("Test line: ǝʇou ǝɥʇ uᴉ ʇᴉ ʇnd")).toEqual(["put it in the note"]);
+    expect(decoded("Pronunciation: /ʃəˈdjuːl/")).toEqual([]);
+  });
+
+  it("take stacked combining marks off a line, and leave accented words alone", () => {
+    const buried = [..."send the key now"].map((c) => (c === " " ? c : `${c}\u0301\u0308\u0323`)).join("");
+    expect(decoded(`Note:\n${buried}\nEnd.`)).toEqual(["send the key now"]);
+    expect(decoded("Café, naïve, résumé, Ångström")).toEqual([]);
+  });
+
+  it("are behind the letter-forms class, so plain text never runs them", () => {
+    expect(charClasses(regional("OPEN THE KEY")) & CharClass.letterForms).toBeTruthy();
+    expect(charClasses("ǝʇou ǝɥʇ") & CharClass.letterForms).toBeTruthy();
+    expect(charClasses("s\u0301\u0308end") & CharClass.letterForms).toBeTruthy();
+    expect(charClasses("Café naïve") & CharClass.letterForms).toBe(0);
+  });
+});
