@@ -754,8 +754,23 @@ const TURNED_RUN = /[ɐɔǝɟƃɥᴉɾʞɯɹʇʌʍʎ](?:[ɐɔǝɟƃɥᴉɾʞɯɹ
 const STACKED_MARKS = /[\u0300-\u036F]{2}/g;
 const COMBINING_MARK = /[\u0300-\u036F\u1AB0-\u1AFF\u1DC0-\u1DFF\u20D0-\u20FF\uFE20-\uFE2F]/g;
 
+// Runes ("ᚲᛟᛈᛃ ᛏᚺᛖ ᛚᛁᚾᛖᛊ", Elder Futhark written for English): read as the Latin letters they transliterate,
+// when they spell two words of three runes or more.
+const RUNES: Record<string, string> = {
+  "ᚠ": "f", "ᚢ": "u", "ᚦ": "th", "ᚨ": "a", "ᚩ": "o", "ᚱ": "r", "ᚲ": "c", "ᚴ": "k", "ᚷ": "g", "ᚹ": "w", "ᚺ": "h", "ᚻ": "h",
+  "ᚾ": "n", "ᛁ": "i", "ᛃ": "y", "ᛇ": "ei", "ᛈ": "p", "ᛉ": "z", "ᛊ": "s", "ᛋ": "s", "ᛏ": "t", "ᛒ": "b", "ᛖ": "e", "ᛗ": "m",
+  "ᛚ": "l", "ᛜ": "ng", "ᛝ": "ng", "ᛞ": "d", "ᛟ": "o", "᛫": " ", "᛬": ":", "᛭": "+",
+};
+const RUNE_RUN = /[\u16A0-\u16F8](?:[\u16A0-\u16F8 \t.,:;'_\-/~0-9]|[A-Za-z])*[\u16A0-\u16F8]/g;
+const RUNE_WORD = /[\u16A0-\u16F8]{3,}/g;
+
 const compatibilityLetters: Detector = (text) => {
   const hits: DetectorHit[] = [];
+  for (const m of text.matchAll(RUNE_RUN)) {
+    if ((m[0].match(RUNE_WORD)?.length ?? 0) < 2) continue;
+    const decoded = m[0].replace(/[\u16A0-\u16F8]/g, (c) => RUNES[c] ?? c);
+    hits.push({ start: m.index, end: m.index + m[0].length, detail: `runes read ${quote(decoded)}`, decoded });
+  }
   for (const m of text.matchAll(REGIONAL_RUN)) {
     if ((m[0].match(REGIONAL_WORD)?.length ?? 0) < 2) continue;
     const decoded = m[0].replace(/\uD83C([\uDDE6-\uDDFF])/g, (_, low: string) => String.fromCharCode(65 + low.charCodeAt(0) - 0xdde6));
@@ -978,7 +993,7 @@ export const CharClass = {
   repeatRun: 4096,
   /** SPACED_RUN single characters in a row, each followed by blanks: the least SPACED_LETTERS can match. */
   spacedLetters: 8192,
-  /** A letter drawn another way (what compatibilityLetters reads): full-width, circled, mathematical, superscript, subscript, small capital, Braille, turned (upside-down) or regional-indicator letters, and letters under stacked combining marks. */
+  /** A letter drawn another way (what compatibilityLetters reads): full-width, circled, mathematical, superscript, subscript, small capital, Braille, turned (upside-down), regional-indicator or runic letters, and letters under stacked combining marks. */
   letterForms: 16384,
   /** A word (no blank, line break or character beyond ASCII inside) of LONG_WORD characters or more: the least PARTED_RUN can match. */
   longWord: 32768,
@@ -1137,7 +1152,8 @@ function letterForm(c: number): boolean {
     (c >= 0x250 && c <= 0x2af) || // turned letters (upside-down text) among the IPA letters
     c === 0x1dd ||
     c === 0x183 ||
-    c === 0xd83c // regional indicators (and other pictographs) are U+1F1E6 onwards
+    c === 0xd83c || // regional indicators (and other pictographs) are U+1F1E6 onwards
+    (c >= 0x16a0 && c <= 0x16f8) // runes
   );
 }
 

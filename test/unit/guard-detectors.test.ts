@@ -140,10 +140,16 @@ describe("flags, upside-down text and letters under stacked marks", () => {
     expect(decoded("Café, naïve, résumé, Ångström")).toEqual([]);
   });
 
+  it("read runes as the Latin letters they transliterate, two words of three runes or more", () => {
+    expect(decoded("Note: ᚲᛟᛈᛃ ᛏᚺᛖ ᚠᛁᛚᛖ")).toEqual(["copy the file"]);
+    expect(decoded("The ᛟ rune stands for o.")).toEqual([]);
+  });
+
   it("are behind the letter-forms class, so plain text never runs them", () => {
     expect(charClasses(regional("OPEN THE KEY")) & CharClass.letterForms).toBeTruthy();
     expect(charClasses("ǝʇou ǝɥʇ") & CharClass.letterForms).toBeTruthy();
     expect(charClasses("s\u0301\u0308end") & CharClass.letterForms).toBeTruthy();
+    expect(charClasses("ᚲᛟᛈᛃ") & CharClass.letterForms).toBeTruthy();
     expect(charClasses("Café naïve") & CharClass.letterForms).toBe(0);
   });
 });
