@@ -570,16 +570,19 @@ function decodeOctalEscapes(run: string): string {
   return run.replace(/(?:\\[0-3][0-7]{2})+/g, (bytes) => Buffer.from(bytes.slice(1).split("\\").map((o) => parseInt(o, 8))).toString("utf8"));
 }
 
-const escapedText: Detector = (text) => {
+/** Every run of each expression, decoded by its reader, as a hit when what it decodes to reads as text of `minLength` or more. */
+function decodedRuns(text: string, runs: ReadonlyArray<readonly [RegExp, (run: string) => string]>, minLength: number, what: string): DetectorHit[] {
   const hits: DetectorHit[] = [];
-  for (const [re, decode] of ESCAPE_RUNS) {
+  for (const [re, decode] of runs) {
     for (const m of text.matchAll(re)) {
       const decoded = decode(m[0]);
-      if (looksLikeText(decoded, 6)) hits.push({ start: m.index, end: m.index + m[0].length, detail: `escaped characters decode to ${quote(decoded)}`, decoded });
+      if (looksLikeText(decoded, minLength)) hits.push({ start: m.index, end: m.index + m[0].length, detail: `${what} decode to ${quote(decoded)}`, decoded });
     }
   }
   return hits;
-};
+}
+
+const escapedText: Detector = (text) => decodedRuns(text, ESCAPE_RUNS, 6, "escaped characters");
 
 // Text written a character at a time with one separator between them ("c-o-p-y-_-~-/-.-e-n-v",
 // "r.e.a.d.t.h.e.k.e.y"): a filter reads one long token, the model reads the characters joined (an
@@ -602,9 +605,9 @@ const partedLetters: Detector = (text) => {
 // line break) in a list, or eight or more `chr(…)` / `char(…)` calls, read again decoded when they
 // spell text. Runs only where the definition names such codes (the rule's gate).
 const CODE = String.raw`(?:0x[0-9a-fA-F]{2}|\d{1,3})`;
-const CODE_LISTS = [
-  new RegExp(String.raw`(?<![\w.])(?:${CODE}\s*,\s*){11,}${CODE}(?![\w.])`, "g"),
-  new RegExp(String.raw`(?:\b(?:chr|char|String\.fromCharCode)\s*\(\s*${CODE}\s*\)\s*[+.,&|]?\s*){8,}`, "gi"),
+const CODE_LISTS: Array<[RegExp, (s: string) => string]> = [
+  [new RegExp(String.raw`(?<![\w.])(?:${CODE}\s*,\s*){11,}${CODE}(?![\w.])`, "g"), decodeCharCodes],
+  [new RegExp(String.raw`(?:\b(?:chr|char|String\.fromCharCode)\s*\(\s*${CODE}\s*\)\s*[+.,&|]?\s*){8,}`, "gi"), decodeCharCodes],
 ];
 
 /** The codes of a run read as characters; "" when any of them is not printable ASCII, a tab or a line break. */
@@ -618,16 +621,7 @@ function decodeCharCodes(run: string): string {
   return out;
 }
 
-const charCodes: Detector = (text) => {
-  const hits: DetectorHit[] = [];
-  for (const re of CODE_LISTS) {
-    for (const m of text.matchAll(re)) {
-      const decoded = decodeCharCodes(m[0]);
-      if (looksLikeText(decoded, 12)) hits.push({ start: m.index, end: m.index + m[0].length, detail: `character codes decode to ${quote(decoded)}`, decoded });
-    }
-  }
-  return hits;
-};
+const charCodes: Detector = (text) => decodedRuns(text, CODE_LISTS, 12, "character codes");
 
 // HTML entities ("&lt;SYSTEM&gt;", "&#x27;"): markup and quotes a filter does not see, which the model
 // may read decoded. Two or more, from the first to the last, are read again decoded.
@@ -764,23 +758,55 @@ const RUNES: Record<string, string> = {
 const RUNE_RUN = /[\u16A0-\u16F8](?:[\u16A0-\u16F8 \t.,:;'_\-/~0-9]|[A-Za-z])*[\u16A0-\u16F8]/g;
 const RUNE_WORD = /[\u16A0-\u16F8]{3,}/g;
 
+/**
+ * A way of drawing letters that compatibilityLetters reads back: each run of `run` with at least `min`
+ * matches of `counted` in it is read with `read`.
+ */
+interface LetterReading {
+  run: RegExp;
+  counted: RegExp;
+  min: number;
+  read: (run: string) => string;
+  /** What the letters are, in the finding's detail ("runes read …"). */
+  what: string;
+}
+
+const RUNE_READING: LetterReading = { run: RUNE_RUN, counted: RUNE_WORD, min: 2, read: (run) => run.replace(/[\u16A0-\u16F8]/g, (c) => RUNES[c] ?? c), what: "runes" };
+const REGIONAL_READING: LetterReading = {
+  run: REGIONAL_RUN,
+  counted: REGIONAL_WORD,
+  min: 2,
+  read: (run) => run.replace(/\uD83C([\uDDE6-\uDDFF])/g, (_, low: string) => String.fromCharCode(65 + low.charCodeAt(0) - 0xdde6)),
+  what: "regional-indicator letters",
+};
+const TURNED_READING: LetterReading = { run: TURNED_RUN, counted: TURNED_LETTER, min: 4, read: (run) => [...run].reverse().map((c) => TURNED[c] ?? c).join(""), what: "upside-down text" };
+const COMPAT_READING: LetterReading = { run: COMPAT_RUN, counted: COMPAT_LETTER, min: 4, read: (run) => run.normalize("NFKC"), what: "full-width, circled, mathematical, superscript or subscript letters" };
+const BRAILLE_READING: LetterReading = {
+  run: BRAILLE_RUN,
+  counted: BRAILLE_WORD,
+  min: 2,
+  read: (run) =>
+    run.replace(/[\u2800-\u283F]/g, (c) => {
+      const k = BRAILLE_LETTERS.indexOf(c);
+      return k >= 0 ? String.fromCharCode(97 + k) : c === "\u2800" ? " " : "";
+    }),
+  what: "Braille letters",
+};
+const SMALL_CAPITALS_READING: LetterReading = { run: SMALL_CAPITALS_RUN, counted: SMALL_CAPITALS_WORD, min: 2, read: (run) => run.replace(/./g, (c) => SMALL_CAPITALS[c] ?? c), what: "small capitals" };
+
+function readLetterRuns(text: string, reading: LetterReading, hits: DetectorHit[]): void {
+  for (const m of text.matchAll(reading.run)) {
+    if ((m[0].match(reading.counted)?.length ?? 0) < reading.min) continue;
+    const decoded = reading.read(m[0]);
+    hits.push({ start: m.index, end: m.index + m[0].length, detail: `${reading.what} read ${quote(decoded)}`, decoded });
+  }
+}
+
 const compatibilityLetters: Detector = (text) => {
   const hits: DetectorHit[] = [];
-  for (const m of text.matchAll(RUNE_RUN)) {
-    if ((m[0].match(RUNE_WORD)?.length ?? 0) < 2) continue;
-    const decoded = m[0].replace(/[\u16A0-\u16F8]/g, (c) => RUNES[c] ?? c);
-    hits.push({ start: m.index, end: m.index + m[0].length, detail: `runes read ${quote(decoded)}`, decoded });
-  }
-  for (const m of text.matchAll(REGIONAL_RUN)) {
-    if ((m[0].match(REGIONAL_WORD)?.length ?? 0) < 2) continue;
-    const decoded = m[0].replace(/\uD83C([\uDDE6-\uDDFF])/g, (_, low: string) => String.fromCharCode(65 + low.charCodeAt(0) - 0xdde6));
-    hits.push({ start: m.index, end: m.index + m[0].length, detail: `regional-indicator letters read ${quote(decoded)}`, decoded });
-  }
-  if ((text.match(TURNED_LETTER)?.length ?? 0) >= 4) for (const m of text.matchAll(TURNED_RUN)) {
-    if ((m[0].match(TURNED_LETTER)?.length ?? 0) < 4) continue;
-    const decoded = [...m[0]].reverse().map((c) => TURNED[c] ?? c).join("");
-    hits.push({ start: m.index, end: m.index + m[0].length, detail: `upside-down text read ${quote(decoded)}`, decoded });
-  }
+  readLetterRuns(text, RUNE_READING, hits);
+  readLetterRuns(text, REGIONAL_READING, hits);
+  if ((text.match(TURNED_LETTER)?.length ?? 0) >= TURNED_READING.min) readLetterRuns(text, TURNED_READING, hits);
   if (STACKED_MARKS.test(text)) {
     STACKED_MARKS.lastIndex = 0;
     let at = 0;
@@ -792,25 +818,10 @@ const compatibilityLetters: Detector = (text) => {
       at += line.length + 1;
     }
   }
-  for (const m of text.matchAll(COMPAT_RUN)) {
-    if ((m[0].match(COMPAT_LETTER)?.length ?? 0) < 4) continue;
-    const decoded = m[0].normalize("NFKC");
-    hits.push({ start: m.index, end: m.index + m[0].length, detail: `full-width, circled, mathematical, superscript or subscript letters read ${quote(decoded)}`, decoded });
-  }
-  if (BRAILLE_CELL.test(text)) for (const m of text.matchAll(BRAILLE_RUN)) {
-    if ((m[0].match(BRAILLE_WORD)?.length ?? 0) < 2) continue;
-    const decoded = m[0].replace(/[\u2800-\u283F]/g, (c) => {
-      const k = BRAILLE_LETTERS.indexOf(c);
-      return k >= 0 ? String.fromCharCode(97 + k) : c === "\u2800" ? " " : "";
-    });
-    hits.push({ start: m.index, end: m.index + m[0].length, detail: `Braille letters read ${quote(decoded)}`, decoded });
-  }
-  if (!hasSmallCapital(text)) return hits;
-  for (const m of text.matchAll(SMALL_CAPITALS_RUN)) {
-    if ((m[0].match(SMALL_CAPITALS_WORD)?.length ?? 0) < 2) continue;
-    const decoded = m[0].replace(/./g, (c) => SMALL_CAPITALS[c] ?? c);
-    hits.push({ start: m.index, end: m.index + m[0].length, detail: `small capitals read ${quote(decoded)}`, decoded });
-  }
+  readLetterRuns(text, COMPAT_READING, hits);
+  // Braille cells and small capitals are looked for first: text with other letter forms mostly has none.
+  if (BRAILLE_CELL.test(text)) readLetterRuns(text, BRAILLE_READING, hits);
+  if (hasSmallCapital(text)) readLetterRuns(text, SMALL_CAPITALS_READING, hits);
   return hits;
 };
 
