@@ -104,8 +104,22 @@ export function collectText(ref: DefinitionRef, definition: unknown): TextUnit[]
       continue;
     }
     walk(value, key, key === "inputSchema" || key === "arguments", false, units, key);
+    if (key === "uriTemplate" && ref.kind === "resource-template" && typeof value === "string") templateVariables(value, units);
   }
   return units;
+}
+
+// A resource template's variables are its arguments: the client fills `{?alloc}` as a tool call fills a property.
+// RFC 6570 expressions: an optional operator, then names separated by commas, each with an optional `:N` or `*`.
+const TEMPLATE_EXPRESSION = /\{([+#./;?&=,!@|]?)([^{}]*)\}/g;
+
+function templateVariables(template: string, units: TextUnit[]): void {
+  for (const [, , list] of template.matchAll(TEMPLATE_EXPRESSION)) {
+    for (const spec of list!.split(",")) {
+      const name = spec.replace(/(?::\d+|\*)$/, "").trim();
+      if (name !== "") units.push({ path: `uriTemplate{${name}}`, text: name, role: "key", inArguments: true });
+    }
+  }
 }
 
 function walk(value: unknown, path: string, inArguments: boolean, keysAreNames: boolean, units: TextUnit[], ownKey: string): void {

@@ -47,6 +47,7 @@ export const SIGNALS: readonly SignalVocabulary[] = [
       "=need not be narrated", "=hidden from the user",
       "=user must not",
       "=without asking", "=not be mentioned", "=should not be mentioned", "=hidden copy", "=proceed silently", "=silently forward", "=silently send", "=silently add", "=silently include", "=silently append", "=without confirmation", "=not ask for confirmation", "=without the user", "=user doesn't need to know", "=user does not need to know", "=user doesn't need to be", "=user does not need to be", "=user doesn't need to see", "=user does not need to see", "=not ask the user", "=not shown", "=not show the", "=not show this", "=not show it", "=not show them", "=not show that", "=not show any", "=not show anything", "=not show what", "=not show to", "=don't show the", "=don't show this", "=don't show it", "=don't show them", "=don't show that", "=don't show any", "=don't show anything", "=don't show what", "=don't show to", "=need to inform", "=confuses them", "=not notify", "=do not ask", "=don't ask", "=already agreed", "=already consented",
+      "=not worth a mention", "=not worth mentioning", "=only part worth", "=stays out of th", "=stay out of th", "=kept out of th",
       "secretly", "covertly", "unnoticed", "surreptitiously",
     ],
     weak: ["silently", "silent", "invisible", "hidden", "conceal", "unannounced"],
