@@ -2115,6 +2115,8 @@ describe("holdout v53 classes: a secret put into an argument whose name hides it
 
   leavesAlone([
     "Account numbers look like 0012 3456 7890 12.",
+    "Assumes the deploy role in AWS account 123456789012 and lists its stacks.",
+    "Returns the balance of account 0123456789 in the sandbox.",
     "Uses the default account AC00000000000000 when none is given.",
     "Returns the text of every PDF in the folder you give.",
     "Lists documents marked 'Confidential' so a reviewer can check their sharing settings.",
