@@ -1,5 +1,6 @@
 // The names a server calls its own: its tools and prompts, and the actions a multiplexed tool offers.
 // A rule that is about another server's tools ("foreign-tool") leaves these alone.
+import { collectText, listDefinitions } from "./definition-text.js";
 import type { UpstreamDefinitions } from "./tool-guard.js";
 
 export interface OwnNames {
@@ -12,6 +13,11 @@ export interface OwnNames {
    * "manage_object_schema_column" shares "manage_object_schema" with its own tools.
    */
   prefixes?: ReadonlySet<string>;
+  /**
+   * The names of the arguments that can carry text of every tool, prompt and resource template of the server,
+   * made on first use: its instructions speak for all of them ("send them in the field id_ref of upload").
+   */
+  serverArguments?: () => ReadonlySet<string>;
 }
 
 /** A tool name as the scanner compares names: lower case, `-` and `.` as `_`. */
@@ -46,7 +52,16 @@ export function ownNamesOf(defs: UpstreamDefinitions): OwnNames {
   const toolNames = defs.tools.map((t) => normalizedName(String(t.name)));
   const prefix = sharedPrefix(toolNames);
   if (prefix) for (const n of toolNames) names.add(n.slice(prefix.length));
-  return { names, tokens, prefixes };
+  let serverArguments: Set<string> | undefined;
+  return { names, tokens, prefixes, serverArguments: () => (serverArguments ??= textArgumentsOf(defs)) };
+}
+
+function textArgumentsOf(defs: UpstreamDefinitions): Set<string> {
+  const out = new Set<string>();
+  for (const { ref, definition } of listDefinitions({ ...defs, instructions: undefined })) {
+    for (const u of collectText(ref, definition)) if (u.role === "key" && u.inArguments && !u.flag) out.add(u.text);
+  }
+  return out;
 }
 
 /** The first word and its `_` that every one of two or more names begins with, each name having more after it; "" when there is none. */

@@ -946,7 +946,7 @@ export interface CompiledDetectorRule extends CompiledRuleBase {
   kind: DetectorKind;
   detect: Detector;
   params: DetectorParams;
-  /** Character classes (CharClass) the text must contain for the detector to find anything; 0 = any text. */
+  /** Character classes (CharClass), one of which the text must contain for the detector to find anything; 0 = any text. */
   needs: number;
 }
 

@@ -173,15 +173,18 @@ export function createScanner(options: ScannerOptions = {}): Scanner {
     return found.length > 0 && insideSample(found, start, end);
   }
 
-  /** The definition being scanned's units, and the names of its arguments that can carry text (made on first use). */
+  /** The definition being scanned's units, kind, and the names of its arguments that can carry text (made on first use; the server's, for its instructions). */
   let definitionUnits: readonly TextUnit[] = [];
   let argumentNames: Set<string> | undefined;
+  let definitionKind: DefinitionRef["kind"] = "tool";
 
   /** Whether a match means what its rule's `condition` asks: a tool not the server's own, or one of the definition's own text arguments. */
   function conditionHolds(rule: CompiledRegexRule, m: RegExpExecArray, own: OwnNames, text: string): boolean {
     if (rule.foreignToolOnly) return isForeignTool(capturedName(m), own, text);
     if (!rule.ownArgumentOnly) return true;
-    argumentNames ??= new Set(definitionUnits.filter((u) => u.role === "key" && u.inArguments && !u.flag).map((u) => u.text));
+    argumentNames ??= definitionKind === "instructions"
+      ? new Set(own.serverArguments?.())
+      : new Set(definitionUnits.filter((u) => u.role === "key" && u.inArguments && !u.flag).map((u) => u.text));
     const name = capturedName(m);
     return name !== undefined && argumentNames.has(name);
   }
@@ -422,6 +425,7 @@ export function createScanner(options: ScannerOptions = {}): Scanner {
     const units = collectText(ref, definition);
     if (units.length === 0) return [];
     definitionUnits = units;
+    definitionKind = ref.kind;
     argumentNames = undefined;
     const out: Finding[] = [];
     // By unit path, what was reported there (a rule's id, or its id and ":hidden" for what it found in hidden text).
@@ -499,7 +503,7 @@ export function createScanner(options: ScannerOptions = {}): Scanner {
     for (const unit of units) {
       const classes = charClasses(unit.text);
       for (const rule of (classes === 0 ? plainDetectorsFor : detectorsFor)[detectorSlot(unit)]!) {
-        if ((rule.needs & classes) !== rule.needs) continue;
+        if (rule.needs !== 0 && (rule.needs & classes) === 0) continue;
         if (!passes(rule)) continue;
         for (const hit of rule.detect(unit.text, rule.params, detectorCtx)) {
           report(rule, unit, hit.start, hit.end, unit.text.slice(hit.start, hit.end), hit.detail);

@@ -378,8 +378,8 @@ interface EncodedBlob {
   end: number;
   decoded: string;
   isText: boolean;
-  /** How the run was read when not as its detector's own encoding: RFC 4648 base32 (upper case), or base64 of gzip or zlib data. */
-  encoding?: "base32" | "compressed base64";
+  /** How the run was read when not as its detector's own encoding: RFC 4648 base32 (upper case), base64 of gzip or zlib data, or hex bytes of EBCDIC text. */
+  encoding?: "base32" | "compressed base64" | "EBCDIC";
 }
 
 /**
@@ -479,15 +479,47 @@ const base64: Detector = (text, params) => {
   return hits;
 };
 
-const HEX = /(?<![0-9A-Za-z])(?:0x)?(?:[0-9a-fA-F]{2}){20,}(?![0-9A-Za-z])/g;
+// Hex written as one run, or as bytes a blank apart the way a hex dump shows them ("C9 D5 40 C5 …").
+const HEX = /(?<![0-9A-Za-z])(?:0x)?(?:[0-9a-fA-F]{2}){20,}(?![0-9A-Za-z])|(?<![0-9A-Za-z])(?:[0-9a-fA-F]{2} ){19,}[0-9a-fA-F]{2}(?![0-9A-Za-z])/g;
+
+// IBM code page 037 (EBCDIC, US), the printable part: what a mainframe record's bytes read as.
+const EBCDIC_037: ReadonlyMap<number, string> = (() => {
+  const map = new Map<number, string>([[0x05, "\t"], [0x15, "\n"], [0x25, "\n"], [0x0d, "\r"], [0x40, " "]]);
+  const runs: Array<[number, string]> = [
+    [0x4a, "¢.<(+|&"], [0x5a, "!$*);¬-/"], [0x6a, "¦,%_>?"], [0x79, "`:#@'=\""],
+    [0x81, "abcdefghi"], [0x91, "jklmnopqr"], [0xa1, "~stuvwxyz"], [0xb0, "^"], [0xba, "[]"],
+    [0xc0, "{ABCDEFGHI"], [0xd0, "}JKLMNOPQR"], [0xe0, "\\"], [0xe2, "STUVWXYZ"], [0xf0, "0123456789"],
+  ];
+  for (const [first, chars] of runs) [...chars].forEach((ch, k) => map.set(first + k, ch));
+  return map;
+})();
+
+/** The bytes read as EBCDIC (code page 037), or undefined when one of them is not a printable character there. */
+function ebcdicText(bytes: Uint8Array): string | undefined {
+  let out = "";
+  for (const b of bytes) {
+    const ch = EBCDIC_037.get(b);
+    if (ch === undefined) return undefined;
+    out += ch;
+  }
+  return out;
+}
 
 const hexBlobs = lastTextMemo((text) => {
   const out: EncodedBlob[] = [];
   for (const m of text.matchAll(HEX)) {
-    const hex = m[0].replace(/^0x/, "");
+    const hex = m[0].replace(/^0x/, "").replace(/ /g, "");
     if (!/[a-fA-F]/.test(hex) || !/[0-9]/.test(hex)) continue;
-    const decoded = Buffer.from(hex, "hex").toString("utf8");
-    out.push({ start: m.index, blob: hex, end: m.index + m[0].length, decoded, isText: looksLikeText(decoded) });
+    const bytes = Buffer.from(hex, "hex");
+    const utf8 = bytes.toString("utf8");
+    if (looksLikeText(utf8)) {
+      out.push({ start: m.index, blob: hex, end: m.index + m[0].length, decoded: utf8, isText: true });
+      continue;
+    }
+    // Mainframe text: in EBCDIC a blank is 0x40 and letters sit in 0x81-0xE9, where UTF-8 reads nothing.
+    const ebcdic = ebcdicText(bytes);
+    if (ebcdic !== undefined && looksLikeText(ebcdic)) out.push({ start: m.index, blob: hex, end: m.index + m[0].length, decoded: ebcdic, isText: true, encoding: "EBCDIC" });
+    else out.push({ start: m.index, blob: hex, end: m.index + m[0].length, decoded: utf8, isText: false });
   }
   return out;
 });
@@ -496,8 +528,8 @@ const hexBlob: Detector = (text, params) => {
   const mode = String(params.decodesTo ?? "text");
   const binaryMin = Number(params.binaryMinLength ?? 128);
   const hits: DetectorHit[] = [];
-  for (const { start, blob: hex, end, decoded, isText } of hexBlobs(text)) {
-    if (mode === "text" && isText) hits.push({ start, end, detail: `${hex.length}-digit hex decodes to ${quote(decoded)}`, decoded });
+  for (const { start, blob: hex, end, decoded, isText, encoding } of hexBlobs(text)) {
+    if (mode === "text" && isText) hits.push({ start, end, detail: `${hex.length}-digit hex${encoding ? ` (${encoding})` : ""} decodes to ${quote(decoded)}`, decoded });
     else if (mode === "binary" && !isText && hex.length >= binaryMin) hits.push({ start, end, detail: `${hex.length}-digit hex blob` });
   }
   return hits;
@@ -1008,6 +1040,8 @@ export const CharClass = {
   letterForms: 16384,
   /** A word (no blank, line break or character beyond ASCII inside) of LONG_WORD characters or more: the least PARTED_RUN can match. */
   longWord: 32768,
+  /** HEX_PAIRS_RUN two-digit hex words in a row, a blank apart: the least HEX can match written as a hex dump. */
+  hexPairs: 65536,
 } as const;
 
 const LONG_TOKEN = 32;
@@ -1015,6 +1049,7 @@ const BLANK_RUN = 119;
 const LINE_RUN = 12;
 const SPACED_RUN = 7;
 const LONG_WORD = 23;
+const HEX_PAIRS_RUN = 19;
 
 // What charClasses needs to know of an ASCII character (token characters first).
 const Ascii = {
@@ -1045,6 +1080,10 @@ const ASCII_KIND = Uint8Array.from({ length: 128 }, (_, c) => {
   return c === 0x1b ? Ascii.escape : Ascii.control;
 });
 
+function isHexDigit(c: number): boolean {
+  return (c >= 48 && c <= 57) || ((c | 32) >= 97 && (c | 32) <= 102);
+}
+
 /** One pass over the text: which unusual character kinds and shapes it contains (0 for plain short ASCII). */
 export function charClasses(text: string): number {
   let mask = 0;
@@ -1056,6 +1095,8 @@ export function charClasses(text: string): number {
   // Characters since the last blank, and single characters in a row, each followed by blanks (SPACED_LETTERS).
   let word = 0;
   let singles = 0;
+  // Two-digit hex words in a row, a blank apart (HEX written as a dump).
+  let hexPairs = 0;
   // Copies of the character before this one in a row (any character: REPEATED needs a run of one).
   let same = 0;
   let prev = -1;
@@ -1083,6 +1124,9 @@ export function charClasses(text: string): number {
         if (word === 1) {
           if (++singles >= SPACED_RUN) mask |= CharClass.spacedLetters;
         } else if (word > 1) singles = 0;
+        if (word === 2 && isHexDigit(text.charCodeAt(i - 1)) && isHexDigit(text.charCodeAt(i - 2))) {
+          if (++hexPairs >= HEX_PAIRS_RUN) mask |= CharClass.hexPairs;
+        } else if (word > 0) hexPairs = 0;
         word = 0;
         if (++blanks >= BLANK_RUN) mask |= CharClass.blankRun;
         continue;
@@ -1191,7 +1235,7 @@ function invisibleFormat(c: number): boolean {
   );
 }
 
-/** What each detector needs to find anything (0: it may find something in any text). */
+/** What each detector needs to find anything: one of these classes (0: it may find something in any text). */
 export const DETECTOR_NEEDS: Readonly<Record<DetectorKind, number>> = {
   "unicode-tags": CharClass.tags,
   "variation-selectors": CharClass.variationSelector,
@@ -1204,7 +1248,7 @@ export const DETECTOR_NEEDS: Readonly<Record<DetectorKind, number>> = {
   "mixed-script-words": CharClass.lookalikeScript,
   "non-ascii-identifier": CharClass.nonAscii,
   base64: CharClass.longToken,
-  hex: CharClass.longToken,
+  hex: CharClass.longToken | CharClass.hexPairs,
   "escaped-text": CharClass.escapable,
   "char-codes": 0,
   "html-entities": CharClass.escapable,
