@@ -988,6 +988,34 @@ const repeatedRun: Detector = (text) =>
     return { start: m.index, end: m.index + m[0].length, detail: after ? `${what} pads the text before ${quote(after)}` : what, ...(after ? { decoded: after } : {}) };
   });
 
+// Blanks at line ends carrying bits (whitespace steganography, as SNOW writes it): a tab and a space are a
+// one and a zero, eight to a byte, line after line. Editors and renderers drop or hide them; a model reading
+// the raw description can be told to decode them. Runs of TRAILING_RUN blanks or more, tabs and spaces mixed.
+const TRAILING_RUN = 8;
+const TRAILING_BLANKS = /[ \t]{8,}(?=\r?\n|$)/g;
+
+const trailingWhitespace: Detector = (text) => {
+  const runs = [...text.matchAll(TRAILING_BLANKS)].filter((m) => m[0].includes("\t") && m[0].includes(" "));
+  if (runs.length === 0) return [];
+  const bits = runs.map((m) => m[0]).join("");
+  for (const one of ["\t", " "]) {
+    let decoded = "";
+    for (let i = 0; i + 8 <= bits.length; i += 8) {
+      let byte = 0;
+      for (let k = 0; k < 8; k++) byte = (byte << 1) | (bits[i + k] === one ? 1 : 0);
+      decoded += String.fromCharCode(byte);
+    }
+    decoded = decoded.replace(/\0+$/, "");
+    if (looksLikeText(decoded)) {
+      const first = runs[0]!;
+      const last = runs[runs.length - 1]!;
+      const lines = `${runs.length} line end${runs.length === 1 ? "" : "s"}`;
+      return [{ start: first.index, end: last.index + last[0].length, detail: `tabs and spaces at ${lines} spell ${quote(decoded)}`, decoded }];
+    }
+  }
+  return [];
+};
+
 export const DETECTORS = {
   "unicode-tags": unicodeTags,
   "variation-selectors": variationSelectors,
@@ -1011,6 +1039,7 @@ export const DETECTORS = {
   length,
   padding,
   "repeated-run": repeatedRun,
+  "trailing-whitespace": trailingWhitespace,
 } satisfies Record<string, Detector>;
 
 export type DetectorKind = keyof typeof DETECTORS;
@@ -1042,6 +1071,8 @@ export const CharClass = {
   longWord: 32768,
   /** HEX_PAIRS_RUN two-digit hex words in a row, a blank apart: the least HEX can match written as a hex dump. */
   hexPairs: 65536,
+  /** TRAILING_RUN blanks or more just before a line break or the end: the least TRAILING_BLANKS can match. */
+  trailingBlanks: 131072,
 } as const;
 
 const LONG_TOKEN = 32;
@@ -1131,6 +1162,7 @@ export function charClasses(text: string): number {
         if (++blanks >= BLANK_RUN) mask |= CharClass.blankRun;
         continue;
       }
+      if (blanks >= TRAILING_RUN && (kind === Ascii.lineFeed || kind === Ascii.carriageReturn)) mask |= CharClass.trailingBlanks;
       blanks = 0;
       if (kind === Ascii.lineFeed || kind === Ascii.carriageReturn) {
         if (word >= LONG_WORD) mask |= CharClass.longWord;
@@ -1188,6 +1220,7 @@ export function charClasses(text: string): number {
     }
   }
   if (word >= LONG_WORD) mask |= CharClass.longWord;
+  if (blanks >= TRAILING_RUN) mask |= CharClass.trailingBlanks;
   return mask;
 }
 
@@ -1259,4 +1292,5 @@ export const DETECTOR_NEEDS: Readonly<Record<DetectorKind, number>> = {
   length: 0,
   padding: CharClass.blankRun,
   "repeated-run": CharClass.repeatRun,
+  "trailing-whitespace": CharClass.trailingBlanks,
 };
