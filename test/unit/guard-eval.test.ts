@@ -167,6 +167,7 @@ const tunedHoldouts = [
   { name: "v53", size: 36, blind: "11/36", after: "31/36", floor: 0.86 },
   { name: "v54", size: 41, blind: "17/41", after: "33/41", floor: 0.8 },
   { name: "v55", size: 41, blind: "19/41", after: "31/41", floor: 0.75 },
+  { name: "v56", size: 41, blind: "16/41", after: "28/41", floor: 0.68 },
 ].map((h) => ({ ...h, cases: poisonedIn(new URL(`holdout-${h.name}/poisoned/`, root)), benign: benignIn(new URL(`holdout-${h.name}/benign/`, root)) }));
 
 describe("poisoning evaluation set", () => {
