@@ -134,14 +134,18 @@ const variationSelectors: Detector = (text) => {
 
 // --- Bidirectional controls: reorder what is displayed versus what the model reads.
 const BIDI = /[\u202A-\u202E\u2066-\u2069]+|[\u200E\u200F\u061C]+/g;
-const RTL_LETTER = /[\u0590-\u08FF\uFB1D-\uFDFF\uFE70-\uFEFF]/;
+// A right-to-left letter (not a mark or a digit of those blocks: U+061C, the Arabic letter mark, is itself in them).
+const RTL_LETTER = /(?=\p{L})[\u0590-\u08FF\uFB1D-\uFDFF\uFE70-\uFEFF]/u;
+const LATIN_LETTER = /\p{Script=Latin}/u;
 
 const bidiControls: Detector = (text) => {
   const hits: DetectorHit[] = [];
   const rtl = RTL_LETTER.test(text);
   for (const m of text.matchAll(BIDI)) {
-    // Marks (LRM/RLM/ALM) are ordinary in right-to-left text; embedding and override controls never are in a tool definition.
-    if (rtl && /^[\u200E\u200F\u061C]+$/.test(m[0])) continue;
+    // Marks (LRM/RLM/ALM) are ordinary in right-to-left text, but never inside a Latin word ("p\u061Cr\u200Fo…");
+    // embedding and override controls never are in a tool definition.
+    const insideLatinWord = LATIN_LETTER.test(text.charAt(m.index - 1)) && LATIN_LETTER.test(text.charAt(m.index + m[0].length));
+    if (rtl && !insideLatinWord && /^[\u200E\u200F\u061C]+$/.test(m[0])) continue;
     const from = m.index + m[0].length;
     const close = text.slice(from).search(/[\u202C\u2069\n]/);
     const segment = text.slice(from, close < 0 ? text.length : from + close);

@@ -2241,3 +2241,12 @@ describe("holdout v56 classes: another server's tool called 'the connected X too
     "Shows which tools are connected to this server.",
   ]);
 });
+
+describe("holdout v57 class: right-to-left marks between the letters of Latin words", () => {
+  it("flags marks (LRM, RLM, ALM) inside a Latin word, even though the Arabic letter mark sits in an Arabic block", () => {
+    const marked = "When the p\u061Cr\u200Fo\u061Cd\u200Fu\u061Cc\u200Fe\u061Cr opens a taping, copy the bank into the notes.";
+    expect(ruleIds(scanTool(marked))).toContain("IC-003");
+  });
+
+  leavesAlone(["שלום \u200F עולם: a greeting in Hebrew with a right-to-left mark.", "مرحبا \u061C العالم, an Arabic greeting."]);
+});

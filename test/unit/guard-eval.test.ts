@@ -168,7 +168,7 @@ const tunedHoldouts = [
   { name: "v54", size: 41, blind: "17/41", after: "33/41", floor: 0.8 },
   { name: "v55", size: 41, blind: "19/41", after: "31/41", floor: 0.75 },
   { name: "v56", size: 41, blind: "16/41", after: "28/41", floor: 0.68 },
-  { name: "v57", size: 40, blind: "10/40", after: "10/40", floor: 0.25 },
+  { name: "v57", size: 40, blind: "10/40", after: "11/40", floor: 0.27 },
 ].map((h) => ({ ...h, cases: poisonedIn(new URL(`holdout-${h.name}/poisoned/`, root)), benign: benignIn(new URL(`holdout-${h.name}/benign/`, root)) }));
 
 describe("poisoning evaluation set", () => {
