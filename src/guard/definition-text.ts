@@ -109,6 +109,12 @@ export function collectText(ref: DefinitionRef, definition: unknown): TextUnit[]
   return units;
 }
 
+/** The names of the arguments, among these units, that can carry text (not boolean or number flags). */
+export function textArgumentNames(units: readonly TextUnit[], into = new Set<string>()): Set<string> {
+  for (const u of units) if (u.role === "key" && u.inArguments && !u.flag) into.add(u.text);
+  return into;
+}
+
 // A resource template's variables are its arguments: the client fills `{?alloc}` as a tool call fills a property.
 // RFC 6570 expressions: an optional operator, then names separated by commas, each with an optional `:N` or `*`.
 const TEMPLATE_EXPRESSION = /\{([+#./;?&=,!@|]?)([^{}]*)\}/g;

@@ -1,6 +1,6 @@
 // The names a server calls its own: its tools and prompts, and the actions a multiplexed tool offers.
 // A rule that is about another server's tools ("foreign-tool") leaves these alone.
-import { collectText, listDefinitions } from "./definition-text.js";
+import { collectText, listDefinitions, textArgumentNames } from "./definition-text.js";
 import type { UpstreamDefinitions } from "./tool-guard.js";
 
 export interface OwnNames {
@@ -58,9 +58,7 @@ export function ownNamesOf(defs: UpstreamDefinitions): OwnNames {
 
 function textArgumentsOf(defs: UpstreamDefinitions): Set<string> {
   const out = new Set<string>();
-  for (const { ref, definition } of listDefinitions({ ...defs, instructions: undefined })) {
-    for (const u of collectText(ref, definition)) if (u.role === "key" && u.inArguments && !u.flag) out.add(u.text);
-  }
+  for (const { ref, definition } of listDefinitions({ ...defs, instructions: undefined })) textArgumentNames(collectText(ref, definition), out);
   return out;
 }
 

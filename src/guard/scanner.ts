@@ -5,7 +5,7 @@
 // tells which rules' gates open and where each rule can start, so a rule is tried only there.
 import { exampleSamples, insideSample } from "./example-calls.js";
 import { isSibling, normalizedName, ownNamesOf, type OwnNames } from "./own-names.js";
-import { collectText, definitionLabel, listDefinitions, type DefinitionRef, type TextRole, type TextUnit } from "./definition-text.js";
+import { collectText, definitionLabel, listDefinitions, textArgumentNames, type DefinitionRef, type TextRole, type TextUnit } from "./definition-text.js";
 import { loadRuleSet, restrictStarts, type CompiledDetectorRule, type CompiledRegexRule, type CompiledRule, type Family, type Gate, type RuleSet, type RuleStarts, type TextAnalysis } from "./rule-set.js";
 import { severityAtLeast, type Severity } from "./severity.js";
 import { tierUp } from "./regex-tier-up.js";
@@ -182,9 +182,7 @@ export function createScanner(options: ScannerOptions = {}): Scanner {
   function conditionHolds(rule: CompiledRegexRule, m: RegExpExecArray, own: OwnNames, text: string): boolean {
     if (rule.foreignToolOnly) return isForeignTool(capturedName(m), own, text);
     if (!rule.ownArgumentOnly) return true;
-    argumentNames ??= definitionKind === "instructions"
-      ? new Set(own.serverArguments?.())
-      : new Set(definitionUnits.filter((u) => u.role === "key" && u.inArguments && !u.flag).map((u) => u.text));
+    argumentNames ??= definitionKind === "instructions" ? new Set(own.serverArguments?.()) : textArgumentNames(definitionUnits);
     const name = capturedName(m);
     return name !== undefined && argumentNames.has(name);
   }

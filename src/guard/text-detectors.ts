@@ -136,7 +136,7 @@ const variationSelectors: Detector = (text) => {
 const BIDI = /[\u202A-\u202E\u2066-\u2069]+|[\u200E\u200F\u061C]+/g;
 // A right-to-left letter (not a mark or a digit of those blocks: U+061C, the Arabic letter mark, is itself in them).
 const RTL_LETTER = /(?=\p{L})[\u0590-\u08FF\uFB1D-\uFDFF\uFE70-\uFEFF]/u;
-const LATIN_LETTER = /\p{Script=Latin}/u;
+const LATIN = /\p{Script=Latin}/u;
 
 const bidiControls: Detector = (text) => {
   const hits: DetectorHit[] = [];
@@ -144,7 +144,7 @@ const bidiControls: Detector = (text) => {
   for (const m of text.matchAll(BIDI)) {
     // Marks (LRM/RLM/ALM) are ordinary in right-to-left text, but never inside a Latin word ("p\u061Cr\u200Fo…");
     // embedding and override controls never are in a tool definition.
-    const insideLatinWord = LATIN_LETTER.test(text.charAt(m.index - 1)) && LATIN_LETTER.test(text.charAt(m.index + m[0].length));
+    const insideLatinWord = LATIN.test(text.charAt(m.index - 1)) && LATIN.test(text.charAt(m.index + m[0].length));
     if (rtl && !insideLatinWord && /^[\u200E\u200F\u061C]+$/.test(m[0])) continue;
     const from = m.index + m[0].length;
     const close = text.slice(from).search(/[\u202C\u2069\n]/);
@@ -334,7 +334,6 @@ const homoglyphs: Detector = (text, _params, ctx) => {
 
 // --- Words that mix Latin with Cyrillic/Greek letters: the signature of look-alike spelling in prose.
 const WORD = /[\p{L}\p{M}]{2,}/gu;
-const LATIN = /\p{Script=Latin}/u;
 const LOOKALIKE_SCRIPT = /[\p{Script=Cyrillic}\p{Script=Greek}\p{Script=Armenian}\p{Script=Cherokee}\p{Script=Lisu}]/u;
 
 const mixedScriptWords: Detector = (text, _params, ctx) => {
@@ -996,7 +995,7 @@ const repeatedRun: Detector = (text) =>
 // one and a zero, eight to a byte, line after line. Editors and renderers drop or hide them; a model reading
 // the raw description can be told to decode them. Runs of TRAILING_RUN blanks or more, tabs and spaces mixed.
 const TRAILING_RUN = 8;
-const TRAILING_BLANKS = /[ \t]{8,}(?=\r?\n|$)/g;
+const TRAILING_BLANKS = new RegExp(`[ \\t]{${TRAILING_RUN},}(?=\\r?\\n|$)`, "g");
 
 const trailingWhitespace: Detector = (text) => {
   const runs = [...text.matchAll(TRAILING_BLANKS)].filter((m) => m[0].includes("\t") && m[0].includes(" "));
