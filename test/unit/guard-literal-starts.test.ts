@@ -183,12 +183,12 @@ describe("rules searched whole", () => {
   it("are only the known few: a macro that loses its start words or literals makes every rule using it search all text", () => {
     const whole = loadRuleSet().rules.filter((r) => r.kind === "regex" && !r.start && !r.lineStarts).map((r) => r.id);
     // Starts at a line, a class or a look-around; tool names; a letter or two of another language anywhere.
-    expect(whole).toEqual(["HI-002", "HI-003", "EX-041", "EX-019", "SH-018", "SH-025", "SH-027", "HI-039", "EX-029", "ST-017", "ST-027"]);
+    expect(whole).toEqual(["HI-002", "HI-003", "EX-041", "EX-019", "SH-018", "SH-025", "SH-027", "HI-039", "EX-029", "ST-017", "ST-027", "EX-095"]);
   });
 
   it("are tried a bounded number of times: a gate of common words lets every alternative of its rule try every start", () => {
     // The labelled set's tools cycled to 1,000 definitions, as bench/scan-bench.mjs scans them. Counting the
-    // tries is deterministic where timing is not: 69.4k at 262 rules (the bound leaves 0.7%); a new alternative whose gate opens on
+    // tries is deterministic where timing is not: 70.7k at 270 rules (the bound leaves 0.7%); a new alternative whose gate opens on
     // words such as "full" or "calls" added 2.5k to one rule alone.
     const rules = loadRuleSet();
     let tries = 0;
@@ -211,6 +211,6 @@ describe("rules searched whole", () => {
     tries = 0;
     scanner.scan({ tools: Array.from({ length: 1000 }, (_, i) => tools[i % tools.length] as never), prompts: [], resourceTemplates: [] });
     expect(tries).toBeGreaterThan(30_000);
-    expect(tries).toBeLessThan(69_900);
+    expect(tries).toBeLessThan(71_200);
   });
 });
