@@ -132,7 +132,7 @@ const tunedHoldouts = [
   { name: "v18", size: 31, blind: "30/31", after: "31/31", floor: 1 },
   { name: "v19", size: 28, blind: "23/28", after: "28/28", floor: 1 },
   { name: "v20", size: 27, blind: "21/27", after: "27/27", floor: 1 },
-  { name: "v21", size: 15, blind: "7/15", after: "13/15", floor: 0.86 },
+  { name: "v21", size: 15, blind: "7/15", after: "15/15", floor: 1 },
   { name: "v22", size: 36, blind: "28/36", after: "35/36", floor: 0.97 },
   { name: "v23", size: 33, blind: "18/33", after: "32/33", floor: 0.96 },
   { name: "v24", size: 35, blind: "26/35", after: "35/35", floor: 1 },
