@@ -1,7 +1,7 @@
 // The labelled evaluation: every poisoned case and every real benign definition under
 // test/fixtures/poisoning/, scored per family. A definition is "flagged" when it has a finding at
 // or above the default warnAt (medium), and "blocked" at or above the default blockAt (high).
-import { readdirSync, readFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { listDefinitions } from "../../src/guard/definition-text.js";
 import { FAMILIES, type Family } from "../../src/guard/rule-set.js";
@@ -72,6 +72,7 @@ function poisonedIn(dir: URL): Scored[] {
 }
 
 function benignIn(dir: URL): Scored[] {
+  if (!existsSync(dir)) return []; // a set of poisoned definitions only (v58)
   return readdirSync(dir).flatMap((file) => {
     const d = JSON.parse(readFileSync(new URL(file, dir), "utf8")) as UpstreamDefinitions & { official: boolean };
     return score(file, d, [], d.official);
@@ -169,6 +170,8 @@ const tunedHoldouts = [
   { name: "v55", size: 41, blind: "19/41", after: "31/41", floor: 0.75 },
   { name: "v56", size: 41, blind: "16/41", after: "28/41", floor: 0.68 },
   { name: "v57", size: 40, blind: "10/40", after: "11/40", floor: 0.27 },
+  // v58: published definitions only, measured blind on this session's rules and not used to write any (no benign half).
+  { name: "v58", size: 11, blind: "10/11", after: "10/11", floor: 0.9 },
 ].map((h) => ({ ...h, cases: poisonedIn(new URL(`holdout-${h.name}/poisoned/`, root)), benign: benignIn(new URL(`holdout-${h.name}/benign/`, root)) }));
 
 describe("poisoning evaluation set", () => {
