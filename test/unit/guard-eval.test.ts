@@ -247,17 +247,18 @@ describe("holdout v4 (written before the scoring layer, never used for tuning)",
   });
 });
 
-// Real tools still blocked, each named with its reason; any other block fails the test. Claude
-// Code's own agent tools (`claude mcp serve`, holdout v23, official) speak to the model by design: a
-// wake-up "reads your full conversation context", as a request for it would. (A tool asking to be
+// Real tools still blocked, each named with its reason; any other block fails the test. None is left:
+// Claude Code's `ScheduleWakeup` (`claude mcp serve`, holdout v23, official), where "the next wake-up
+// reads your full conversation context uncached" describes the runtime, was blocked until EX-005 stopped
+// reading a verb with a subject of its own ("the next wake-up reads") as an order. (A tool asking to be
 // called first, "Call this FIRST for any task", is only warned about since holdout v32: official
 // servers ask for it too.)
-const KNOWN_FALSE_BLOCKS = ["anthropic-ai__claude-code.json:tool:ScheduleWakeup"];
+const KNOWN_FALSE_BLOCKS: string[] = [];
 
 describe("every real benign definition of every set", () => {
   const allBenign = [...benign, ...heldOutBenign, ...tunedHoldouts.flatMap((h) => h.benign)];
 
-  it("flags <= 1% of every real benign definition at warn and blocks no tool but the one named", () => {
+  it("flags <= 1% of every real benign definition at warn and blocks none", () => {
     const falsePositives = allBenign.filter((b) => b.flagged.size > 0);
     const fpRate = falsePositives.length / allBenign.length;
     const officialBlocked = allBenign.filter((b) => b.official && b.blocked);
