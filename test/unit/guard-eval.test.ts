@@ -172,6 +172,8 @@ const tunedHoldouts = [
   { name: "v57", size: 40, blind: "10/40", after: "11/40", floor: 0.27 },
   // v58: published definitions only, measured blind on this session's rules and not used to write any (no benign half).
   { name: "v58", size: 11, blind: "10/11", after: "10/11", floor: 0.9 },
+  // v59: published definitions from write-ups, papers and issue threads (MCP Security Bench among them); no benign half.
+  { name: "v59", size: 18, blind: "14/18", after: "16/18", floor: 0.88 },
 ].map((h) => ({ ...h, cases: poisonedIn(new URL(`holdout-${h.name}/poisoned/`, root)), benign: benignIn(new URL(`holdout-${h.name}/benign/`, root)) }));
 
 describe("poisoning evaluation set", () => {
