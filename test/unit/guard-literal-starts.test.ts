@@ -188,7 +188,7 @@ describe("rules searched whole", () => {
 
   it("are tried a bounded number of times: a gate of common words lets every alternative of its rule try every start", () => {
     // The labelled set's tools cycled to 1,000 definitions, as bench/scan-bench.mjs scans them. Counting the
-    // tries is deterministic where timing is not: 71.1k at 278 rules (the bound leaves 0.7%); a new alternative whose gate opens on
+    // tries is deterministic where timing is not: 71.2k at 278 rules (the bound leaves 0.7%); a new alternative whose gate opens on
     // words such as "full" or "calls" added 2.5k to one rule alone.
     const rules = loadRuleSet();
     let tries = 0;
@@ -211,6 +211,6 @@ describe("rules searched whole", () => {
     tries = 0;
     scanner.scan({ tools: Array.from({ length: 1000 }, (_, i) => tools[i % tools.length] as never), prompts: [], resourceTemplates: [] });
     expect(tries).toBeGreaterThan(30_000);
-    expect(tries).toBeLessThan(71_600);
+    expect(tries).toBeLessThan(71_700);
   });
 });
