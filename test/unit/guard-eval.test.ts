@@ -256,9 +256,13 @@ describe("holdout v4 (written before the scoring layer, never used for tuning)",
 // called first, "Call this FIRST for any task", is only warned about since holdout v32: official
 // servers ask for it too.)
 const KNOWN_FALSE_BLOCKS: string[] = [];
+// Sets of real benign definitions only, gathered blind as hard negatives: v60 (165 tools of 13 servers
+// about model routing, agent task runners, payments, wallets, ads, secret scanning; 1/166 blocked when
+// measured, a tool that can "optionally auto-approve", 0 after).
+const benignOnlyHoldouts = ["v60"].flatMap((name) => benignIn(new URL(`holdout-${name}/benign/`, root)));
 
 describe("every real benign definition of every set", () => {
-  const allBenign = [...benign, ...heldOutBenign, ...tunedHoldouts.flatMap((h) => h.benign)];
+  const allBenign = [...benign, ...heldOutBenign, ...tunedHoldouts.flatMap((h) => h.benign), ...benignOnlyHoldouts];
 
   it("flags <= 1% of every real benign definition at warn and blocks none", () => {
     const falsePositives = allBenign.filter((b) => b.flagged.size > 0);
