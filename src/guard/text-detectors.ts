@@ -482,8 +482,13 @@ const base64: Detector = (text, params) => {
   return hits;
 };
 
-// Hex written as one run, or as bytes a blank apart the way a hex dump shows them ("C9 D5 40 C5 …").
-const HEX = /(?<![0-9A-Za-z])(?:0x)?(?:[0-9a-fA-F]{2}){20,}(?![0-9A-Za-z])|(?<![0-9A-Za-z])(?:[0-9a-fA-F]{2} ){19,}[0-9a-fA-F]{2}(?![0-9A-Za-z])/g;
+// Hex written as one run, or as bytes a blank apart the way a hex dump shows them ("C9 D5 40 C5 …"): twenty
+// bytes or more either way, so HEX_PAIRS_RUN bytes each followed by a blank, then the last.
+const HEX_PAIRS_RUN = 19;
+const HEX = new RegExp(
+  `(?<![0-9A-Za-z])(?:0x)?(?:[0-9a-fA-F]{2}){${HEX_PAIRS_RUN + 1},}(?![0-9A-Za-z])|(?<![0-9A-Za-z])(?:[0-9a-fA-F]{2} ){${HEX_PAIRS_RUN},}[0-9a-fA-F]{2}(?![0-9A-Za-z])`,
+  "g",
+);
 
 // IBM code page 037 (EBCDIC, US), the printable part: what a mainframe record's bytes read as.
 const EBCDIC_037: ReadonlyMap<number, string> = (() => {
@@ -514,15 +519,13 @@ const hexBlobs = lastTextMemo((text) => {
     const hex = m[0].replace(/^0x/, "").replace(/ /g, "");
     if (!/[a-fA-F]/.test(hex) || !/[0-9]/.test(hex)) continue;
     const bytes = Buffer.from(hex, "hex");
+    const at = { start: m.index, blob: hex, end: m.index + m[0].length };
     const utf8 = bytes.toString("utf8");
-    if (looksLikeText(utf8)) {
-      out.push({ start: m.index, blob: hex, end: m.index + m[0].length, decoded: utf8, isText: true });
-      continue;
-    }
     // Mainframe text: in EBCDIC a blank is 0x40 and letters sit in 0x81-0xE9, where UTF-8 reads nothing.
-    const ebcdic = ebcdicText(bytes);
-    if (ebcdic !== undefined && looksLikeText(ebcdic)) out.push({ start: m.index, blob: hex, end: m.index + m[0].length, decoded: ebcdic, isText: true, encoding: "EBCDIC" });
-    else out.push({ start: m.index, blob: hex, end: m.index + m[0].length, decoded: utf8, isText: false });
+    const utf8IsText = looksLikeText(utf8);
+    const ebcdic = utf8IsText ? undefined : ebcdicText(bytes);
+    if (ebcdic !== undefined && looksLikeText(ebcdic)) out.push({ ...at, decoded: ebcdic, isText: true, encoding: "EBCDIC" });
+    else out.push({ ...at, decoded: utf8, isText: utf8IsText });
   }
   return out;
 });
@@ -1083,7 +1086,6 @@ const BLANK_RUN = 119;
 const LINE_RUN = 12;
 const SPACED_RUN = 7;
 const LONG_WORD = 23;
-const HEX_PAIRS_RUN = 19;
 
 // What charClasses needs to know of an ASCII character (token characters first).
 const Ascii = {
