@@ -174,6 +174,9 @@ const tunedHoldouts = [
   { name: "v58", size: 11, blind: "10/11", after: "10/11", floor: 0.9 },
   // v59: published definitions from write-ups, papers and issue threads (MCP Security Bench among them); no benign half.
   { name: "v59", size: 18, blind: "14/18", after: "16/18", floor: 0.88 },
+  // v62: published definitions (attack demos, PoC servers, scanners' own test fixtures); no benign half. Measured blind
+  // on the session's starting rules (27/29); no rule was written from it.
+  { name: "v62", size: 29, blind: "27/29", after: "27/29", floor: 0.93 },
 ].map((h) => ({ ...h, cases: poisonedIn(new URL(`holdout-${h.name}/poisoned/`, root)), benign: benignIn(new URL(`holdout-${h.name}/benign/`, root)) }));
 
 describe("poisoning evaluation set", () => {
