@@ -22,7 +22,7 @@ export const ErrorCodes = {
   SAPPER_AUDIT_UNSAFE_REQUEST: "the auditor refused to send a request that could change the audited server",
   SAPPER_AUDIT_TOKEN_ENV_MISSING: "a --token-env variable is missing or empty",
   SAPPER_LINT_DIR_NOT_FOUND: "the directory given to `sapper lint` does not exist",
-  SAPPER_RULES_INVALID: "the scanner rule file cannot be read or is invalid",
+  SAPPER_RULES_INVALID: "the scanner rule file or text model cannot be read or is invalid",
   SAPPER_SCAN_INPUT_INVALID: "the tool definitions given to `sapper scan --file` cannot be read",
   SAPPER_PIN_UNKNOWN: "`sapper pin --approve` names an upstream or definition that does not exist",
   SAPPER_PIN_DRIFT: "pinned definitions changed; review and approve them with `sapper pin --approve`",

@@ -11,7 +11,8 @@ import { severityAtLeast, type Severity } from "./severity.js";
 import { tierUp } from "./regex-tier-up.js";
 import { charClasses, visible, type DetectorContext } from "./text-detectors.js";
 import type { UpstreamDefinitions } from "./tool-guard.js";
-import { isSuspicious, mayBeSuspicious, scoreSignals, SCORE_RULE_ID, strongestSignal, type Analysed } from "./weak-signals.js";
+import { loadTextModel, MODEL_RULE_ID, readDefinition, type TextModel } from "./text-model.js";
+import { isSuspicious, mayBeSuspicious, scoreSignals, SCORE_RULE_ID, strongestSignal, type Analysed, type SignalScore } from "./weak-signals.js";
 
 export { ownNamesOf, type OwnNames } from "./own-names.js";
 
@@ -42,6 +43,8 @@ export interface Scanner {
 
 export interface ScannerOptions {
   rules?: RuleSet;
+  /** The text model (see text-model.ts): the bundled one unless given; null for none. */
+  model?: TextModel | null;
   /** Rule ids never applied. */
   ignoreRules?: Iterable<string>;
 }
@@ -116,6 +119,7 @@ export function createScanner(options: ScannerOptions = {}): Scanner {
   const plainDetectorsFor = detectorsFor.map((rules) => rules.filter((r) => r.needs === 0));
   const detectorCtx: DetectorContext = { confusables: ruleSet.confusables };
   const signals = ignored.has(SCORE_RULE_ID) ? undefined : ruleSet.signals;
+  const model = ignored.has(MODEL_RULE_ID) ? undefined : options.model === undefined ? loadTextModel() : (options.model ?? undefined);
   // For the definition being scanned (one at a time; cleared for each): the gate groups its text has,
   // the gates they open, and the start ids of its rules that passed their gates.
   const definitionGroups = new Uint8Array(ruleSet.gates.groupCount);
@@ -524,12 +528,14 @@ export function createScanner(options: ScannerOptions = {}): Scanner {
       }
     }
     // The scoring layer: several weak signals together, read from the same pass over prose and keys.
-    if (signals && !out.some((f) => f.severity !== "info" && f.severity !== "low")) {
+    const warned = () => out.some((f) => f.severity !== "info" && f.severity !== "low");
+    let scored: SignalScore | undefined;
+    if (signals && !warned()) {
       const prose = channel("prose");
       const key = channel("key");
       const proseInput = prose.units.length ? scoringInput(prose) : undefined;
       const keyInput = key.units.length ? scoringInput(key) : undefined;
-      const scored = mayBeSuspicious(signals, proseInput, keyInput) ? scoreSignals(signals, proseInput, keyInput) : undefined;
+      scored = mayBeSuspicious(signals, proseInput, keyInput) ? scoreSignals(signals, proseInput, keyInput) : undefined;
       if (scored && isSuspicious(scored)) {
         const unit = prose.units[0] ?? key.units[0]!;
         const names = scored.present.map((p) => `${p.name}${p.strength < 1 ? " (weak)" : ""}`).join(", ");
@@ -545,6 +551,23 @@ export function createScanner(options: ScannerOptions = {}): Scanner {
           message: `several attack-shaped signals together (score ${scored.score}): ${names}`,
         });
       }
+    }
+    // The text model: the definition read as a whole, when nothing else warns of it.
+    const verdict = model && !warned() ? readDefinition(model, units) : undefined;
+    if (verdict) {
+      const excerpt = verdict.unit.text.slice(verdict.start, verdict.end);
+      out.push({
+        definition: ref,
+        tool: definitionLabel(ref),
+        rule: MODEL_RULE_ID,
+        // What the weak signals of its text point to, if any: the model itself knows no families.
+        family: scored && scored.present.length > 0 ? strongestSignal(scored).family : "hidden-instructions",
+        severity: "medium",
+        path: verdict.unit.path,
+        span: { start: verdict.start, end: verdict.end },
+        excerpt: visible(excerpt, EXCERPT_CHARS),
+        message: `reads as an attack taken as a whole (text model score ${verdict.score.toFixed(2)}, threshold ${model!.threshold}; strongest words ${verdict.strongest.map((w) => `"${w}"`).join(", ")}): "${visible(excerpt, EXCERPT_CHARS)}"`,
+      });
     }
     return out;
   }

@@ -8,7 +8,9 @@ import { createScanner, ownNamesOf, type Finding } from "../../src/guard/scanner
 import { severityAtLeast } from "../../src/guard/severity.js";
 import type { UpstreamDefinitions } from "../../src/guard/tool-guard.js";
 
-const scanner = createScanner();
+// The rules alone: these are their specifications. The text model (SC-002), which reads a whole
+// definition and warns on many of these one-sentence look-alikes, is measured in guard-text-model.
+const scanner = createScanner({ model: null });
 const own = { names: new Set(["helper"]), tokens: new Set(["helper"]) };
 
 function scanTool(description: string, properties: Record<string, unknown> = {}): Finding[] {

@@ -175,8 +175,9 @@ const tunedHoldouts = [
   // v59: published definitions from write-ups, papers and issue threads (MCP Security Bench among them); no benign half.
   { name: "v59", size: 18, blind: "14/18", after: "16/18", floor: 0.88 },
   // v62: published definitions (attack demos, PoC servers, scanners' own test fixtures); no benign half. Measured blind
-  // on the session's starting rules (27/29); no rule was written from it.
-  { name: "v62", size: 29, blind: "27/29", after: "27/29", floor: 0.93 },
+  // on the session's starting rules (27/29); no rule was written from it. The text model (SC-002), trained without it,
+  // took the other two (29/29 with the rules); it is in the model's training data since.
+  { name: "v62", size: 29, blind: "27/29", after: "29/29", floor: 1 },
 ].map((h) => ({ ...h, cases: poisonedIn(new URL(`holdout-${h.name}/poisoned/`, root)), benign: benignIn(new URL(`holdout-${h.name}/benign/`, root)) }));
 
 describe("poisoning evaluation set", () => {
