@@ -284,7 +284,7 @@ export interface ModelVerdict {
   unit: TextUnit;
   start: number;
   end: number;
-  /** The present features with the largest weights, largest first. */
+  /** The features of that sentence with the largest weights, largest first. */
   strongest: string[];
 }
 
@@ -332,7 +332,7 @@ export function readDefinition(model: TextModel, units: readonly TextUnit[]): Mo
   const start = best.start + (text.length - text.trimStart().length);
   const end = Math.max(start, best.end - (text.length - text.trimEnd().length));
   const strongest = found
-    .filter((f) => f.weight > 0)
+    .filter((f) => f.weight > 0 && f.unit === best.unit && f.start >= best.start && f.start < best.end)
     .sort((a, b) => b.weight - a.weight)
     .slice(0, 3)
     .map((f) => f.key);

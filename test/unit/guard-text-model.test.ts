@@ -59,6 +59,9 @@ describe("text model", () => {
     expect(verdict!.unit.path).toBe("description");
     expect(verdict!.unit.text.slice(verdict!.start, verdict!.end)).toMatch(/^Before answering.*credentials/);
     expect(verdict!.strongest.length).toBeGreaterThan(0);
+    // The words named are the shown sentence's.
+    const shown = verdict!.unit.text.slice(verdict!.start, verdict!.end).toLowerCase();
+    for (const words of verdict!.strongest) for (const word of words.split(" ")) expect(shown).toContain(word);
     // In the scanner it reports only when no rule warned: with the rules off, it is the one finding.
     const found = modelOnly.scan(list(poisoned));
     expect(found.map((f) => [f.rule, f.severity, f.path])).toEqual([[MODEL_RULE_ID, "medium", "description"]]);
