@@ -1,10 +1,10 @@
 // The rule file (rules/poisoning-rules.v1.json) is data: this module validates it and compiles it
 // once into matchers, so scanning does no parsing or regex compilation.
-import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { z } from "zod";
 import { SapperError } from "../errors.js";
 import type { TextRole } from "./definition-text.js";
+import { readRulesFile } from "./rules-file.js";
 import { SEVERITIES, type Severity } from "./severity.js";
 import { hasCharBeyondAscii, literalStarts, startPrefixes, startsAtLines } from "./start-words.js";
 import { DETECTOR_NEEDS, DETECTORS, type Detector, type DetectorKind, type DetectorParams } from "./text-detectors.js";
@@ -1053,16 +1053,5 @@ export function compileRuleSet(file: RuleFile): RuleSet {
 
 /** Reads, validates and compiles a rule file (default: the bundled rules/poisoning-rules.v1.json). */
 export function loadRuleSet(path: string = DEFAULT_RULES_PATH): RuleSet {
-  let raw: unknown;
-  try {
-    raw = JSON.parse(readFileSync(path, "utf8"));
-  } catch (err) {
-    throw new SapperError("SAPPER_RULES_INVALID", `cannot read the rule file ${path}: ${(err as Error).message}`);
-  }
-  const parsed = ruleFileSchema.safeParse(raw);
-  if (!parsed.success) {
-    const issues = parsed.error.issues.map((i) => `${i.path.join(".") || "(root)"}: ${i.message}`).join("; ");
-    throw new SapperError("SAPPER_RULES_INVALID", `${path}: ${issues}`);
-  }
-  return compileRuleSet(parsed.data);
+  return compileRuleSet(readRulesFile(path, ruleFileSchema, "the rule file"));
 }

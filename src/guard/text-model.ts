@@ -4,11 +4,11 @@
 // measured on sets it never saw, the model caught most of the attacks worded in ways no rule knew,
 // at a false positive rate well below the rules' own (docs/supply-chain-evaluation.md, "Text model").
 // It only ever warns (its findings are `medium`): a word count is evidence, not proof.
-import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { z } from "zod";
 import { SapperError } from "../errors.js";
 import type { TextUnit } from "./definition-text.js";
+import { readRulesFile } from "./rules-file.js";
 
 export const DEFAULT_MODEL_PATH = fileURLToPath(new URL("../../rules/poisoning-model.v1.json", import.meta.url));
 
@@ -42,18 +42,7 @@ export interface TextModel {
 
 /** Reads and validates a model file (default: the bundled rules/poisoning-model.v1.json). */
 export function loadTextModel(path: string = DEFAULT_MODEL_PATH): TextModel {
-  let raw: unknown;
-  try {
-    raw = JSON.parse(readFileSync(path, "utf8"));
-  } catch (err) {
-    throw new SapperError("SAPPER_RULES_INVALID", `cannot read the text model ${path}: ${(err as Error).message}`);
-  }
-  const parsed = modelFileSchema.safeParse(raw);
-  if (!parsed.success) {
-    const issues = parsed.error.issues.map((i) => `${i.path.join(".") || "(root)"}: ${i.message}`).join("; ");
-    throw new SapperError("SAPPER_RULES_INVALID", `${path}: ${issues}`);
-  }
-  const file = parsed.data;
+  const file = readRulesFile(path, modelFileSchema, "the text model");
   const weights = new Map(Object.entries(file.weights));
   for (const key of weights.keys()) {
     const words = key.split(" ");
