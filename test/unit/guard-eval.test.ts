@@ -178,6 +178,9 @@ const tunedHoldouts = [
   // on the session's starting rules (27/29); no rule was written from it. The text model (SC-002), trained without it,
   // took the other two (29/29 with the rules); it is in the model's training data since.
   { name: "v62", size: 29, blind: "27/29", after: "29/29", floor: 1 },
+  // v63: reconstructed from published attack classes, written blind, half in long real-looking hosts; no benign half.
+  // Blind: 27/40 on the starting rules, 38/40 with the text model trained without it; HI-026 written from one miss.
+  { name: "v63", size: 40, blind: "27/40", after: "39/40", floor: 0.97 },
 ].map((h) => ({ ...h, cases: poisonedIn(new URL(`holdout-${h.name}/poisoned/`, root)), benign: benignIn(new URL(`holdout-${h.name}/benign/`, root)) }));
 
 describe("poisoning evaluation set", () => {
