@@ -10,7 +10,7 @@
 // One row per definition: every benign definition of every set (label 0) and every poisoned case
 // (label 1). Logistic regression over binary features (definitionFeatures), trained by AdaGrad with L2,
 // poisoned rows weighted up for the classes' sizes. The threshold is chosen on scores the model gave
-// benign rows it was not trained on (four folds of whole sets), at FALSE_POSITIVES of them.
+// benign rows it was not trained on (eight folds of whole sets), at FALSE_POSITIVES of them.
 import { readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { collectText, listDefinitions } from "../dist/guard/definition-text.js";
 import { DEFAULT_MODEL_PATH, definitionFeatures } from "../dist/guard/text-model.js";
@@ -22,7 +22,7 @@ const L2 = 1e-4;
 const POSITIVE_WEIGHT = 3;
 /** Each present feature's value (binary features, scaled so that the rates above suit them). */
 const VALUE = 0.1;
-const FOLDS = 4;
+const FOLDS = 8;
 /** The fewest definitions a feature must occur in to be learnt. */
 const MIN_ROWS = 12;
 const FALSE_POSITIVES = 0.004;
