@@ -13,6 +13,7 @@
 // benign rows it was not trained on (eight folds of whole sets), at FALSE_POSITIVES of them.
 import { readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { collectText, listDefinitions } from "../dist/guard/definition-text.js";
+import { createScanner } from "../dist/guard/scanner.js";
 import { DEFAULT_MODEL_PATH, definitionFeatures } from "../dist/guard/text-model.js";
 
 const FIXTURES = new URL("../test/fixtures/poisoning/", import.meta.url);
@@ -25,7 +26,7 @@ const VALUE = 0.1;
 const FOLDS = 8;
 /** The fewest definitions a feature must occur in to be learnt. */
 const MIN_ROWS = 12;
-const FALSE_POSITIVES = 0.004;
+const FALSE_POSITIVES = 0.006;
 /** Weights smaller than this are left out of the file (they move no verdict; see --held-out). */
 const KEEP = 0.05;
 
@@ -34,6 +35,27 @@ const heldOutFrom = args.includes("--held-out") ? Number(args[args.indexOf("--he
 
 /** The set's number: 0 for the labelled set, N for holdout-vN. */
 const setNumber = (set) => (set === "labelled" ? 0 : Number(set.replace("holdout-v", "")));
+
+/** Sentence ends, as the scanner's text model shows them. */
+const SENTENCE_END = /[.!?。！？]+(?=\s|$)|\n+/u;
+const rulesOnly = createScanner({ model: null });
+
+/**
+ * The benign host a poisoned tool is built on, as far as it can be told: its name, the first sentence of its
+ * description (when more follows) and its property names, without their descriptions. Most attacks are written
+ * into a plain tool ("Adds two numbers." …), and without the host as a benign example too, the model learns the
+ * host's words ("adds two", "a b", "get weather") as an attack's. None when the rules warn about the host itself
+ * (the attack is in that sentence or in a name).
+ */
+function hostOf(tool) {
+  if (typeof tool.description !== "string") return undefined;
+  const end = SENTENCE_END.exec(tool.description);
+  if (!end || end.index + end[0].length >= tool.description.trimEnd().length) return undefined;
+  const properties = Object.fromEntries(Object.keys(tool.inputSchema?.properties ?? {}).map((k) => [k, { type: "string" }]));
+  const host = { name: tool.name, description: tool.description.slice(0, end.index + end[0].length).trim(), inputSchema: { type: "object", properties } };
+  const warned = rulesOnly.scan({ tools: [host], prompts: [], resourceTemplates: [] }).some((f) => f.severity !== "info" && f.severity !== "low");
+  return warned ? undefined : host;
+}
 
 function rows() {
   const out = [];
@@ -59,6 +81,8 @@ function rows() {
               ? { tools: [], prompts: [], resourceTemplates: [], ...c.server }
               : { tools: c.tool ? [c.tool] : [], prompts: c.prompt ? [c.prompt] : [], resourceTemplates: c.resourceTemplate ? [c.resourceTemplate] : [] };
             out.push({ set, label: 1, features: definitionFeatures(units(defs).flat()) });
+            const twin = c.tool && hostOf(c.tool);
+            if (twin) out.push({ set, label: 0, twin: true, features: definitionFeatures(units({ tools: [twin], prompts: [], resourceTemplates: [] }).flat()) });
           }
         }
       }
@@ -124,7 +148,7 @@ function threshold(data) {
   for (let k = 0; k < FOLDS; k++) {
     const held = new Set(sets.filter((_, i) => i % FOLDS === k));
     const model = train(data.filter((r) => !held.has(r.set)));
-    for (const r of data) if (held.has(r.set) && r.label === 0) scores.push(score(model, r));
+    for (const r of data) if (held.has(r.set) && r.label === 0 && !r.twin) scores.push(score(model, r));
   }
   scores.sort((a, b) => b - a);
   return Math.round(scores[Math.floor(scores.length * FALSE_POSITIVES)] * 1e4) / 1e4;
@@ -139,7 +163,7 @@ if (heldOutFrom !== undefined) {
   const model = { ...train(before), threshold: threshold(before) };
   const flagged = (r) => score(model, r) > model.threshold;
   const poisoned = after.filter((r) => r.label === 1);
-  const benign = after.filter((r) => r.label === 0);
+  const benign = after.filter((r) => r.label === 0 && !r.twin);
   const official = benign.filter((r) => r.official);
   const perSet = new Map();
   for (const r of poisoned) {
@@ -148,7 +172,7 @@ if (heldOutFrom !== undefined) {
   }
   console.log(
     JSON.stringify({
-      trainedOn: `sets before v${heldOutFrom}: ${before.filter((r) => r.label).length} poisoned, ${before.filter((r) => !r.label).length} benign`,
+      trainedOn: `sets before v${heldOutFrom}: ${before.filter((r) => r.label).length} poisoned, ${before.filter((r) => !r.label && !r.twin).length} benign, ${before.filter((r) => r.twin).length} hosts of poisoned tools`,
       threshold: model.threshold,
       weights: model.weights.size,
       recall: `${poisoned.filter(flagged).length}/${poisoned.length}`,
@@ -168,7 +192,8 @@ if (heldOutFrom !== undefined) {
     version: 1,
     training: {
       poisoned: data.filter((r) => r.label === 1).length,
-      benign: data.filter((r) => r.label === 0).length,
+      benign: data.filter((r) => r.label === 0 && !r.twin).length,
+      hostsOfPoisonedTools: data.filter((r) => r.twin).length,
       thresholdChosenAt: `${FALSE_POSITIVES * 100}% of benign definitions scored by models trained without their set (${FOLDS} folds)`,
       settings: { epochs: EPOCHS, rate: RATE, l2: L2, positiveWeight: POSITIVE_WEIGHT, value: VALUE, keep: KEEP },
     },
