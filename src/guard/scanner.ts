@@ -53,6 +53,8 @@ const EXCERPT_CHARS = 120;
 /** A URL or an e-mail address: where data would go. */
 const NAMES_DESTINATION = /\b(?:https?|ftp|wss?):\/\/|[\w.+-]@[\w-]+\./i;
 const SEPARATOR = "\n\n";
+/** The path of a value listed in an `enum` of a schema (`inputSchema.$defs.method.enum[1]`). */
+const ENUM_VALUE_PATH = /\.enum\[\d+\]$/;
 /** An environment variable's name (`OPENROUTER_API_KEY`): upper case with underscores, never a tool's. */
 const ENVIRONMENT_VARIABLE = /^[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+$/;
 
@@ -144,7 +146,7 @@ export function createScanner(options: ScannerOptions = {}): Scanner {
   const withinLines = ruleSet.gates.withinLines;
 
   function isForeignTool(name: string | undefined, own: OwnNames, text: string): boolean {
-    if (!name || ENVIRONMENT_VARIABLE.test(name) || namesData(name, text)) return false;
+    if (!name || ENVIRONMENT_VARIABLE.test(name) || namesData(name, text) || enumValuesOfDefinition().has(name)) return false;
     const n = name.toLowerCase();
     if (ruleSet.foreignAlways.has(n)) return true;
     // A word never a tool's, or words parted by slashes one of which is ("Read-only/idempotent tools": a choice of words).
@@ -180,6 +182,17 @@ export function createScanner(options: ScannerOptions = {}): Scanner {
   /** The definition being scanned's units, kind, and the names of its arguments that can carry text (made on first use; the server's, for its instructions). */
   let definitionUnits: readonly TextUnit[] = [];
   let argumentNames: Set<string> | undefined;
+  /** The values the definition's own schema lists in an `enum` (made on first use). */
+  let enumValues: Set<string> | undefined;
+
+  /**
+   * A value the definition's own schema lists in an `enum` is a value of its own ("If using charge_automatically,
+   * you must provide a payment_token", where `charge_automatically` is a `collection_method`), not another server's tool.
+   */
+  function enumValuesOfDefinition(): Set<string> {
+    enumValues ??= new Set(definitionUnits.filter((u) => ENUM_VALUE_PATH.test(u.path)).map((u) => u.text));
+    return enumValues;
+  }
   let definitionKind: DefinitionRef["kind"] = "tool";
 
   /** Whether a match means what its rule's `condition` asks: a tool not the server's own, or one of the definition's own text arguments. */
@@ -429,6 +442,7 @@ export function createScanner(options: ScannerOptions = {}): Scanner {
     definitionUnits = units;
     definitionKind = ref.kind;
     argumentNames = undefined;
+    enumValues = undefined;
     const out: Finding[] = [];
     // By unit path, what was reported there (a rule's id, or its id and ":hidden" for what it found in hidden text).
     const reported = new Map<string, Set<string>>();

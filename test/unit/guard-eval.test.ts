@@ -267,8 +267,10 @@ const KNOWN_FALSE_BLOCKS: string[] = [];
 // about model routing, agent task runners, payments, wallets, ads, secret scanning; 1/166 blocked when
 // measured, a tool that can "optionally auto-approve", 0 after); v61 (224 definitions of 10 official
 // servers; 3 warned and 1 blocked when measured: AWS's `call_aws` saying "DO NOT use bash/zsh tools
-// like grep, awk, sed", read by SH-004 as another server's tool; 0 blocked after).
-const benignOnlyHoldouts = ["v60", "v61"].flatMap((name) => benignIn(new URL(`holdout-${name}/benign/`, root)));
+// like grep, awk, sed", read by SH-004 as another server's tool; 0 blocked after); v64 (260 definitions of 12 servers,
+// 5 official; 2 blocked when measured, both Whop's: an enum value of its own named like a tool, "banned words for this
+// chat"; 0 after).
+const benignOnlyHoldouts = ["v60", "v61", "v64"].flatMap((name) => benignIn(new URL(`holdout-${name}/benign/`, root)));
 
 describe("every real benign definition of every set", () => {
   const allBenign = [...benign, ...heldOutBenign, ...tunedHoldouts.flatMap((h) => h.benign), ...benignOnlyHoldouts];
