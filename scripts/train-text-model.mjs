@@ -10,7 +10,7 @@
 // One row per definition: every benign definition of every set (label 0) and every poisoned case
 // (label 1). Logistic regression over binary features (definitionFeatures), trained by AdaGrad with L2,
 // poisoned rows weighted up for the classes' sizes. The threshold is chosen on scores the model gave
-// benign rows it was not trained on (eight folds of whole sets), at FALSE_POSITIVES of them.
+// benign rows it was not trained on (one model per set, trained without it), at FALSE_POSITIVES of them.
 import { readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { collectText, listDefinitions } from "../dist/guard/definition-text.js";
 import { createScanner } from "../dist/guard/scanner.js";
@@ -23,7 +23,6 @@ const L2 = 1e-4;
 const POSITIVE_WEIGHT = 3;
 /** Each present feature's value (binary features, scaled so that the rates above suit them). */
 const VALUE = 0.1;
-const FOLDS = 8;
 /** The fewest definitions a feature must occur in to be learnt. */
 const MIN_ROWS = 12;
 const FALSE_POSITIVES = 0.006;
@@ -141,14 +140,16 @@ function train(data) {
 
 const score = (model, row) => row.features.reduce((s, f) => s + (model.weights.get(f) ?? 0), model.bias);
 
-/** The threshold: above all but FALSE_POSITIVES of the scores of benign rows, each scored by a model trained without its set. */
+/**
+ * The threshold: above all but FALSE_POSITIVES of the scores of real benign rows, each scored by a model trained
+ * without its whole set (one model per set that has benign rows: a set added later changes no other set's scores).
+ */
 function threshold(data) {
-  const sets = [...new Set(data.map((r) => r.set))].sort();
+  const sets = [...new Set(data.filter((r) => r.label === 0 && !r.twin).map((r) => r.set))].sort();
   const scores = [];
-  for (let k = 0; k < FOLDS; k++) {
-    const held = new Set(sets.filter((_, i) => i % FOLDS === k));
-    const model = train(data.filter((r) => !held.has(r.set)));
-    for (const r of data) if (held.has(r.set) && r.label === 0 && !r.twin) scores.push(score(model, r));
+  for (const held of sets) {
+    const model = train(data.filter((r) => r.set !== held));
+    for (const r of data) if (r.set === held && r.label === 0 && !r.twin) scores.push(score(model, r));
   }
   scores.sort((a, b) => b - a);
   return Math.round(scores[Math.floor(scores.length * FALSE_POSITIVES)] * 1e4) / 1e4;
@@ -194,7 +195,7 @@ if (heldOutFrom !== undefined) {
       poisoned: data.filter((r) => r.label === 1).length,
       benign: data.filter((r) => r.label === 0 && !r.twin).length,
       hostsOfPoisonedTools: data.filter((r) => r.twin).length,
-      thresholdChosenAt: `${FALSE_POSITIVES * 100}% of benign definitions scored by models trained without their set (${FOLDS} folds)`,
+      thresholdChosenAt: `${FALSE_POSITIVES * 100}% of real benign definitions, each scored by a model trained without its set`,
       settings: { epochs: EPOCHS, rate: RATE, l2: L2, positiveWeight: POSITIVE_WEIGHT, value: VALUE, keep: KEEP },
     },
     bias: model.bias,
