@@ -25,7 +25,7 @@ const POSITIVE_WEIGHT = 3;
 const VALUE = 0.1;
 /** The fewest definitions a feature must occur in to be learnt. */
 const MIN_ROWS = 12;
-const FALSE_POSITIVES = 0.006;
+const FALSE_POSITIVES = 0.004;
 /** Weights smaller than this are left out of the file (they move no verdict; see --held-out). */
 const KEEP = 0.05;
 
