@@ -14,7 +14,7 @@
 import { readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { collectText, listDefinitions } from "../dist/guard/definition-text.js";
 import { createScanner } from "../dist/guard/scanner.js";
-import { DEFAULT_MODEL_PATH, definitionFeatures } from "../dist/guard/text-model.js";
+import { DEFAULT_MODEL_PATH, definitionFeatures, sentenceEnds } from "../dist/guard/text-model.js";
 
 const FIXTURES = new URL("../test/fixtures/poisoning/", import.meta.url);
 const EPOCHS = 6;
@@ -35,8 +35,6 @@ const heldOutFrom = args.includes("--held-out") ? Number(args[args.indexOf("--he
 /** The set's number: 0 for the labelled set, N for holdout-vN. */
 const setNumber = (set) => (set === "labelled" ? 0 : Number(set.replace("holdout-v", "")));
 
-/** Sentence ends, as the scanner's text model shows them. */
-const SENTENCE_END = /[.!?。！？]+(?=\s|$)|\n+/u;
 const rulesOnly = createScanner({ model: null });
 
 /**
@@ -48,10 +46,10 @@ const rulesOnly = createScanner({ model: null });
  */
 function hostOf(tool) {
   if (typeof tool.description !== "string") return undefined;
-  const end = SENTENCE_END.exec(tool.description);
-  if (!end || end.index + end[0].length >= tool.description.trimEnd().length) return undefined;
+  const end = sentenceEnds(tool.description)[0];
+  if (end >= tool.description.trimEnd().length) return undefined;
   const properties = Object.fromEntries(Object.keys(tool.inputSchema?.properties ?? {}).map((k) => [k, { type: "string" }]));
-  const host = { name: tool.name, description: tool.description.slice(0, end.index + end[0].length).trim(), inputSchema: { type: "object", properties } };
+  const host = { name: tool.name, description: tool.description.slice(0, end).trim(), inputSchema: { type: "object", properties } };
   const warned = rulesOnly.scan({ tools: [host], prompts: [], resourceTemplates: [] }).some((f) => f.severity !== "info" && f.severity !== "low");
   return warned ? undefined : host;
 }

@@ -182,6 +182,7 @@ export function createScanner(options: ScannerOptions = {}): Scanner {
   /** The definition being scanned's units, kind, and the names of its arguments that can carry text (made on first use; the server's, for its instructions). */
   let definitionUnits: readonly TextUnit[] = [];
   let argumentNames: Set<string> | undefined;
+  let definitionKind: DefinitionRef["kind"] = "tool";
   /** The values the definition's own schema lists in an `enum` (made on first use). */
   let enumValues: Set<string> | undefined;
 
@@ -193,7 +194,6 @@ export function createScanner(options: ScannerOptions = {}): Scanner {
     enumValues ??= new Set(definitionUnits.filter((u) => ENUM_VALUE_PATH.test(u.path)).map((u) => u.text));
     return enumValues;
   }
-  let definitionKind: DefinitionRef["kind"] = "tool";
 
   /** Whether a match means what its rule's `condition` asks: a tool not the server's own, or one of the definition's own text arguments. */
   function conditionHolds(rule: CompiledRegexRule, m: RegExpExecArray, own: OwnNames, text: string): boolean {

@@ -209,19 +209,28 @@ function inReadingOrder(units: readonly TextUnit[]): TextUnit[] {
   return [...units.filter((u) => u.role === "prose"), ...units.filter((u) => u.role !== "prose")];
 }
 
-/** A definition's distinct features in order of first occurrence, as the training script learns them. */
-export function definitionFeatures(units: readonly TextUnit[]): string[] {
-  const seen = new Set<string>();
-  let previous: string | undefined;
-  for (const unit of inReadingOrder(units)) {
+/**
+ * Calls `visit` with every feature of a definition in reading order, repeats included: each word, and each pair of
+ * adjacent words (across fields too). `unit` is the index in reading order where the feature ends; `start` is where
+ * it starts in that unit (a pair begun in the unit before starts at its second word).
+ */
+function eachFeature(ordered: readonly TextUnit[], visit: (key: string, unit: number, start: number, end: number) => void): void {
+  let previous: { word: string; unit: number; start: number } | undefined;
+  ordered.forEach((unit, u) => {
     const lower = lowerCased(unit.text);
     eachWord(lower, (start, end) => {
       const word = lower.slice(start, end);
-      seen.add(word);
-      if (previous !== undefined) seen.add(`${previous} ${word}`);
-      previous = word;
+      visit(word, u, start, end);
+      if (previous) visit(`${previous.word} ${word}`, u, previous.unit === u ? previous.start : start, end);
+      previous = { word, unit: u, start };
     });
-  }
+  });
+}
+
+/** A definition's distinct features in order of first occurrence, as the training script learns them. */
+export function definitionFeatures(units: readonly TextUnit[]): string[] {
+  const seen = new Set<string>();
+  eachFeature(inReadingOrder(units), (key) => seen.add(key));
   return [...seen];
 }
 
@@ -279,36 +288,30 @@ export interface ModelVerdict {
 
 const SENTENCE_END = /[.!?。！？]+(?=\s|$)|\n+/gu;
 
+/** Where the sentences of a text end (after their final stop, or at a line break), the text's end last. */
+export function sentenceEnds(text: string): number[] {
+  return [...[...text.matchAll(SENTENCE_END)].map((m) => m.index + m[0].length), text.length];
+}
+
 /** Scores a definition's units; a verdict, with the sentence to show, when the score is above the model's threshold. */
 export function readDefinition(model: TextModel, units: readonly TextUnit[]): ModelVerdict | undefined {
   const score = scoreDefinition(model, units);
   if (!(score > model.threshold)) return undefined;
-  // Where each feature the model knows first occurs: its unit, and its start and end there.
-  const found: Array<{ key: string; unit: number; start: number; end: number; weight: number }> = [];
+  // Where each feature the model knows first occurs: its unit, and its start there.
+  const found: Array<{ key: string; unit: number; start: number; weight: number }> = [];
   const seen = new Set<string>();
   const ordered = inReadingOrder(units);
-  let previous: { word: string; unit: number; start: number } | undefined;
-  ordered.forEach((unit, u) => {
-    const lower = lowerCased(unit.text);
-    eachWord(lower, (start, end) => {
-      const word = lower.slice(start, end);
-      const add = (key: string, from: number) => {
-        const weight = model.weights.get(key);
-        if (weight === undefined || seen.has(key)) return;
-        seen.add(key);
-        found.push({ key, unit: u, start: from, end, weight });
-      };
-      add(word, start);
-      if (previous) add(`${previous.word} ${word}`, previous.unit === u ? previous.start : start);
-      previous = { word, unit: u, start };
-    });
+  eachFeature(ordered, (key, unit, start) => {
+    const weight = model.weights.get(key);
+    if (weight === undefined || seen.has(key)) return;
+    seen.add(key);
+    found.push({ key, unit, start, weight });
   });
   // The sentence (of one unit) that the weights of the features starting in it favour most.
   let best = { sum: -Infinity, unit: 0, start: 0, end: 0 };
   ordered.forEach((unit, u) => {
-    const ends = [...[...unit.text.matchAll(SENTENCE_END)].map((m) => m.index + m[0].length), unit.text.length];
     let start = 0;
-    for (const end of ends) {
+    for (const end of sentenceEnds(unit.text)) {
       if (end <= start) continue;
       let sum = 0;
       for (const f of found) if (f.unit === u && f.start >= start && f.start < end) sum += f.weight;
