@@ -145,8 +145,16 @@ function pairB(first: number, second: number): number {
   return Math.imul(h ^ (h >>> 15), 0x165667b1);
 }
 
-/** The model's weights in an open-addressing table keyed by both hashes of a feature. */
+/** Bits of FeatureTable's filter: 2^18, 32 KB, small enough to stay in the processor's cache. */
+const FILTER_BITS = 18;
+
+/**
+ * The model's weights in an open-addressing table keyed by both hashes of a feature. Most words and
+ * pairs of a definition are not in the model: a bit per hash value (a one-hash Bloom filter) says so
+ * without reading the table, which is too large to stay in the processor's cache.
+ */
 export class FeatureTable {
+  private readonly filter = new Int32Array(1 << (FILTER_BITS - 5));
   private readonly mask: number;
   private readonly keyA: Int32Array;
   private readonly keyB: Int32Array;
@@ -177,6 +185,8 @@ export class FeatureTable {
       this.keyA[slot] = a;
       this.keyB[slot] = b;
       this.weight[slot] = w;
+      const bit = a >>> (32 - FILTER_BITS);
+      this.filter[bit >>> 5]! |= 1 << (bit & 31);
     }
   }
 
@@ -190,6 +200,8 @@ export class FeatureTable {
 
   /** The weight of the feature with hashes (a, b) the first time this reading meets it; 0 after, or for a feature the model lacks. */
   take(a: number, b: number): number {
+    const bit = a >>> (32 - FILTER_BITS);
+    if ((this.filter[bit >>> 5]! & (1 << (bit & 31))) === 0) return 0;
     for (let slot = this.slotOf(a, b); this.used[slot] === 1; slot = (slot + 1) & this.mask) {
       if (this.keyA[slot] !== a || this.keyB[slot] !== b) continue;
       if (this.counted[slot] === this.reading) return 0;
