@@ -10,6 +10,7 @@ import { checkProvenance, loadOfficialPackages, npmViewLookup, parseLaunch } fro
 import { loadRuleSet } from "../guard/rule-set.js";
 import { createScanner, type Finding } from "../guard/scanner.js";
 import { compareSeverity, isSeverity, severityAtLeast, SEVERITIES, type Severity } from "../guard/severity.js";
+import { loadTextModel } from "../guard/text-model.js";
 import type { UpstreamDefinitions } from "../guard/tool-guard.js";
 
 /** One line of `sapper scan --json`. */
@@ -138,6 +139,8 @@ async function runScan(flags: ScanFlags): Promise<number> {
     const rules = loadRuleSet(rulesPath);
     rulesName = `${rules.name} ${rules.version}`;
     const official = loadOfficialPackages();
+    // One text model for every upstream's scanner (each has its own ignored rules): it is read once.
+    const model = loadTextModel();
     const lookup = flags.offline ? undefined : npmViewLookup();
     for (const [name, spec] of Object.entries(config.upstreams)) {
       const mode = spec.guard?.provenance ?? config.guard.provenance;
@@ -153,7 +156,7 @@ async function runScan(flags: ScanFlags): Promise<number> {
       try {
         const defs = await fetchUpstreamDefinitions(name, spec);
         scanned += defs.tools.length + defs.prompts.length + defs.resourceTemplates.length + (defs.instructions ? 1 : 0);
-        for (const f of createScanner({ rules, ignoreRules: ignore }).scan(defs)) findings.push(toReport(f, `${name}/`));
+        for (const f of createScanner({ rules, model, ignoreRules: ignore }).scan(defs)) findings.push(toReport(f, `${name}/`));
       } catch (err) {
         if (!isSapperError(err)) throw err;
         failedUpstreams++;
