@@ -181,6 +181,9 @@ const tunedHoldouts = [
   // v63: reconstructed from published attack classes, written blind, half in long real-looking hosts; no benign half.
   // Blind: 27/40 on the starting rules, 38/40 with the text model trained without it; HI-026 written from one miss.
   { name: "v63", size: 40, blind: "27/40", after: "39/40", floor: 0.97 },
+  // v65: published definitions (scanners' fixtures and tests, attack labs, PoC servers); no benign half. Blind: 24/25
+  // on the starting rules with the text model trained without it (the rules alone 21/25); EX-099 written from the miss.
+  { name: "v65", size: 25, blind: "24/25", after: "25/25", floor: 1 },
 ].map((h) => ({ ...h, cases: poisonedIn(new URL(`holdout-${h.name}/poisoned/`, root)), benign: benignIn(new URL(`holdout-${h.name}/benign/`, root)) }));
 
 describe("poisoning evaluation set", () => {
