@@ -109,6 +109,13 @@ export function collectText(ref: DefinitionRef, definition: unknown): TextUnit[]
   return units;
 }
 
+/** Whether a unit is a value listed in an `enum` of a schema (path `inputSchema.$defs.method.enum[1]`). */
+export function isEnumValue(unit: TextUnit): boolean {
+  return ENUM_VALUE_PATH.test(unit.path);
+}
+
+const ENUM_VALUE_PATH = /\.enum\[\d+\]$/;
+
 /** The names of the arguments, among these units, that can carry text (not boolean or number flags). */
 export function textArgumentNames(units: readonly TextUnit[], into = new Set<string>()): Set<string> {
   for (const u of units) if (u.role === "key" && u.inArguments && !u.flag) into.add(u.text);

@@ -7,7 +7,7 @@
 import { fileURLToPath } from "node:url";
 import { z } from "zod";
 import { SapperError } from "../errors.js";
-import type { TextUnit } from "./definition-text.js";
+import { isEnumValue, type TextUnit } from "./definition-text.js";
 import { readRulesFile } from "./rules-file.js";
 
 export const DEFAULT_MODEL_PATH = fileURLToPath(new URL("../../rules/poisoning-model.v1.json", import.meta.url));
@@ -216,9 +216,14 @@ export class FeatureTable {
   }
 }
 
-/** The order the model reads a definition's units in: its prose fields, then its names and keys. */
+/**
+ * What the model reads of a definition, in order: its prose fields, then its names and keys. A value listed in an
+ * `enum` that is one token (`g_us`, `charge_automatically`) is a value, not language: a list of 230 search-engine
+ * codes read as words ("g", "is", "to", "my" …) outweighed any description. The rules still read every value.
+ */
 function inReadingOrder(units: readonly TextUnit[]): TextUnit[] {
-  return [...units.filter((u) => u.role === "prose"), ...units.filter((u) => u.role !== "prose")];
+  const read = units.filter((u) => !(isEnumValue(u) && !/\s/.test(u.text)));
+  return [...read.filter((u) => u.role === "prose"), ...read.filter((u) => u.role !== "prose")];
 }
 
 /**
