@@ -8,13 +8,13 @@
 //                                                                  (writes nothing)
 //
 // One row per definition: every benign definition of every set (label 0) and every poisoned case
-// (label 1). Logistic regression over binary features (definitionFeatures), trained by AdaGrad with L2,
+// (label 1), except those the model does not read (readsForeign: mostly another language in Latin letters). Logistic regression over binary features (definitionFeatures), trained by AdaGrad with L2,
 // poisoned rows weighted up for the classes' sizes. The threshold is chosen on scores the model gave
 // benign rows it was not trained on (one model per set, trained without it), at FALSE_POSITIVES of them.
 import { readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { collectText, listDefinitions } from "../dist/guard/definition-text.js";
 import { createScanner } from "../dist/guard/scanner.js";
-import { DEFAULT_MODEL_PATH, definitionFeatures, sentenceEnds } from "../dist/guard/text-model.js";
+import { DEFAULT_MODEL_PATH, definitionFeatures, readsForeign, sentenceEnds } from "../dist/guard/text-model.js";
 
 const FIXTURES = new URL("../test/fixtures/poisoning/", import.meta.url);
 const EPOCHS = 6;
@@ -71,13 +71,15 @@ function rows() {
         const d = JSON.parse(readFileSync(new URL(file, url), "utf8"));
         if (part === "benign") {
           const defs = { ...(d.instructions ? { instructions: d.instructions } : {}), tools: d.tools ?? [], prompts: d.prompts ?? [], resourceTemplates: d.resourceTemplates ?? [] };
-          for (const u of units(defs)) out.push({ set, label: 0, official: d.official === true, features: definitionFeatures(u) });
+          for (const u of units(defs)) if (!readsForeign(u)) out.push({ set, label: 0, official: d.official === true, features: definitionFeatures(u) });
         } else {
           for (const c of d.cases ?? []) {
             const defs = c.server
               ? { tools: [], prompts: [], resourceTemplates: [], ...c.server }
               : { tools: c.tool ? [c.tool] : [], prompts: c.prompt ? [c.prompt] : [], resourceTemplates: c.resourceTemplate ? [c.resourceTemplate] : [] };
-            out.push({ set, label: 1, features: definitionFeatures(units(defs).flat()) });
+            const read = units(defs).flat();
+            if (readsForeign(read)) continue;
+            out.push({ set, label: 1, features: definitionFeatures(read) });
             const twin = c.tool && hostOf(c.tool);
             if (twin) out.push({ set, label: 0, twin: true, features: definitionFeatures(units({ tools: [twin], prompts: [], resourceTemplates: [] }).flat()) });
           }

@@ -292,6 +292,39 @@ export function scoreDefinition(model: TextModel, units: readonly TextUnit[]): n
   return score;
 }
 
+// The model learnt from English, nearly all of its benign definitions are English, and the attacks written for the
+// multilingual rules are not: on a real French server it read French itself as an attack ("le", "la", "que", "de" …
+// weighed up). It reads no definition whose prose is mostly in another language written with Latin letters; the
+// rules, which know those languages' phrasings, still do. (Definitions in other scripts are read: real ones of them
+// are among the benign definitions it learnt from.)
+const ENGLISH_WORDS = new Set("the a an to of and or is are be for in on with this that it by from as at you your if not will can when all any which".split(" "));
+/** Function words of French, Spanish, German, Portuguese, Italian and Dutch that are no English word. */
+const FOREIGN_WORDS = new Set(
+  (
+    "le la les des du et une pour dans sur avec ne pas que qui au aux ce cette ou vous votre " +
+    "el los las del y una para es con por como lo al su sus esta este " +
+    "der das und ist ein eine für mit nicht zu dem von auf sie oder wird " +
+    "um uma não em da dos das ao seu sua " +
+    "il di che è della gli nel alla sono " +
+    "het een en zijn voor niet met op"
+  ).split(" "),
+);
+const WORD = /[\p{L}\p{N}]+/gu;
+
+/** Whether a definition's prose is mostly in another language written with Latin letters (see ENGLISH_WORDS). */
+export function readsForeign(units: readonly TextUnit[]): boolean {
+  let english = 0;
+  let foreign = 0;
+  for (const unit of units) {
+    if (unit.role !== "prose") continue;
+    for (const [word] of lowerCased(unit.text).matchAll(WORD)) {
+      if (ENGLISH_WORDS.has(word)) english++;
+      else if (FOREIGN_WORDS.has(word)) foreign++;
+    }
+  }
+  return foreign >= 3 && foreign > english;
+}
+
 /** What the model found in a definition that scores above its threshold. */
 export interface ModelVerdict {
   score: number;
@@ -313,7 +346,7 @@ export function sentenceEnds(text: string): number[] {
 /** Scores a definition's units; a verdict, with the sentence to show, when the score is above the model's threshold. */
 export function readDefinition(model: TextModel, units: readonly TextUnit[]): ModelVerdict | undefined {
   const score = scoreDefinition(model, units);
-  if (!(score > model.threshold)) return undefined;
+  if (!(score > model.threshold) || readsForeign(units)) return undefined;
   // Where each feature the model knows first occurs: its unit, and its start there.
   const found: Array<{ key: string; unit: number; start: number; weight: number }> = [];
   const seen = new Set<string>();

@@ -273,8 +273,10 @@ const KNOWN_FALSE_BLOCKS: string[] = [];
 // like grep, awk, sed", read by SH-004 as another server's tool; 0 blocked after); v64 (260 definitions of 12 servers,
 // 5 official; 2 blocked when measured, both Whop's: an enum value of its own named like a tool, "banned words for this
 // chat"; 0 after); v66 (287 definitions of 8 servers, 6 official; 20 warned by the text model and none blocked when
-// measured: Serpstat's enums of 230 one-token codes read as words; 2 after).
-const benignOnlyHoldouts = ["v60", "v61", "v64", "v66"].flatMap((name) => benignIn(new URL(`holdout-${name}/benign/`, root)));
+// measured: Serpstat's enums of 230 one-token codes read as words; 2 after); v67 (298 definitions of 7 servers, 5
+// official; 47 warned and 7 blocked when measured: Mux's signed playback URL `?token={TOKEN}` read by EX-064 as a
+// secret put in a link, and a French server's tools by the text model; 3 after).
+const benignOnlyHoldouts = ["v60", "v61", "v64", "v66", "v67"].flatMap((name) => benignIn(new URL(`holdout-${name}/benign/`, root)));
 
 describe("every real benign definition of every set", () => {
   const allBenign = [...benign, ...heldOutBenign, ...tunedHoldouts.flatMap((h) => h.benign), ...benignOnlyHoldouts];
