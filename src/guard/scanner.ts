@@ -551,35 +551,18 @@ export function createScanner(options: ScannerOptions = {}): Scanner {
       if (scored && isSuspicious(scored)) {
         const unit = prose.units[0] ?? key.units[0]!;
         const names = scored.present.map((p) => `${p.name}${p.strength < 1 ? " (weak)" : ""}`).join(", ");
-        out.push({
-          definition: ref,
-          tool: definitionLabel(ref),
-          rule: SCORE_RULE_ID,
-          family: strongestSignal(scored).family,
-          severity: "medium",
-          path: unit.path,
-          span: { start: 0, end: unit.text.length },
-          excerpt: visible(unit.text, EXCERPT_CHARS),
-          message: `several attack-shaped signals together (score ${scored.score}): ${names}`,
-        });
+        out.push(readingFinding(ref, SCORE_RULE_ID, strongestSignal(scored).family, unit, 0, unit.text.length, `several attack-shaped signals together (score ${scored.score}): ${names}`));
       }
     }
     // The text model: the definition read as a whole, when nothing else warns of it.
     const verdict = model && !warned() ? readDefinition(model, units) : undefined;
     if (verdict) {
-      const excerpt = verdict.unit.text.slice(verdict.start, verdict.end);
-      out.push({
-        definition: ref,
-        tool: definitionLabel(ref),
-        rule: MODEL_RULE_ID,
-        // What the weak signals of its text point to, if any: the model itself knows no families.
-        family: scored && scored.present.length > 0 ? strongestSignal(scored).family : "hidden-instructions",
-        severity: "medium",
-        path: verdict.unit.path,
-        span: { start: verdict.start, end: verdict.end },
-        excerpt: visible(excerpt, EXCERPT_CHARS),
-        message: `reads as an attack taken as a whole (text model score ${verdict.score.toFixed(2)}, threshold ${model!.threshold}; strongest words ${verdict.strongest.map((w) => `"${w}"`).join(", ")}): "${visible(excerpt, EXCERPT_CHARS)}"`,
-      });
+      const excerpt = visible(verdict.unit.text.slice(verdict.start, verdict.end), EXCERPT_CHARS);
+      // What the weak signals of its text point to, if any: the model itself knows no families.
+      const family = scored && scored.present.length > 0 ? strongestSignal(scored).family : "hidden-instructions";
+      const strongest = verdict.strongest.map((w) => `"${w}"`).join(", ");
+      const message = `reads as an attack taken as a whole (text model score ${verdict.score.toFixed(2)}, threshold ${model!.threshold}; strongest words ${strongest}): "${excerpt}"`;
+      out.push(readingFinding(ref, MODEL_RULE_ID, family, verdict.unit, verdict.start, verdict.end, message));
     }
     return out;
   }
@@ -726,6 +709,11 @@ function unitAt(starts: number[], offset: number): number {
     else hi = mid - 1;
   }
   return lo;
+}
+
+/** A finding of a layer that reads the definition as a whole (SC-001, SC-002): `medium`, so it warns and never blocks. */
+function readingFinding(ref: DefinitionRef, rule: string, family: Family, unit: TextUnit, start: number, end: number, message: string): Finding {
+  return { definition: ref, tool: definitionLabel(ref), rule, family, severity: "medium", path: unit.path, span: { start, end }, excerpt: visible(unit.text.slice(start, end), EXCERPT_CHARS), message };
 }
 
 function finding(ref: DefinitionRef, rule: CompiledRule, path: string, start: number, end: number, excerpt: string, detail: string): Finding {

@@ -309,18 +309,18 @@ const FOREIGN_WORDS = new Set(
     "het een en zijn voor niet met op"
   ).split(" "),
 );
-const WORD = /[\p{L}\p{N}]+/gu;
-
 /** Whether a definition's prose is mostly in another language written with Latin letters (see ENGLISH_WORDS). */
 export function readsForeign(units: readonly TextUnit[]): boolean {
   let english = 0;
   let foreign = 0;
   for (const unit of units) {
     if (unit.role !== "prose") continue;
-    for (const [word] of lowerCased(unit.text).matchAll(WORD)) {
+    const lower = lowerCased(unit.text);
+    eachWord(lower, (start, end) => {
+      const word = lower.slice(start, end);
       if (ENGLISH_WORDS.has(word)) english++;
       else if (FOREIGN_WORDS.has(word)) foreign++;
-    }
+    });
   }
   return foreign >= 3 && foreign > english;
 }
