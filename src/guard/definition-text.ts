@@ -23,6 +23,8 @@ export interface TextUnit {
   flag?: true;
   /** A property name whose schema is a list of chat messages (objects with `role` and `content`), as chat APIs take a history. */
   messageList?: true;
+  /** A value listed in a schema's `enum` (path `inputSchema.$defs.method.enum[1]`): a value of the definition's own, not language. */
+  enumValue?: true;
 }
 
 export interface DefinitionEntry {
@@ -109,13 +111,6 @@ export function collectText(ref: DefinitionRef, definition: unknown): TextUnit[]
   return units;
 }
 
-/** Whether a unit is a value listed in an `enum` of a schema (path `inputSchema.$defs.method.enum[1]`). */
-export function isEnumValue(unit: TextUnit): boolean {
-  return ENUM_VALUE_PATH.test(unit.path);
-}
-
-const ENUM_VALUE_PATH = /\.enum\[\d+\]$/;
-
 /** The names of the arguments, among these units, that can carry text (not boolean or number flags). */
 export function textArgumentNames(units: readonly TextUnit[], into = new Set<string>()): Set<string> {
   for (const u of units) if (u.role === "key" && u.inArguments && !u.flag) into.add(u.text);
@@ -135,15 +130,17 @@ function templateVariables(template: string, units: TextUnit[]): void {
   }
 }
 
-function walk(value: unknown, path: string, inArguments: boolean, keysAreNames: boolean, units: TextUnit[], ownKey: string): void {
+function walk(value: unknown, path: string, inArguments: boolean, keysAreNames: boolean, units: TextUnit[], ownKey: string, inEnum = false): void {
   if (typeof value === "string") {
     // An argument's `name` is an identifier, like a property name.
-    if (!isStructure(ownKey, value)) units.push({ path, text: value, role: ownKey === "name" ? "key" : "prose", inArguments });
+    if (!isStructure(ownKey, value)) units.push({ path, text: value, role: ownKey === "name" ? "key" : "prose", inArguments, ...(inEnum && { enumValue: true as const }) });
     return;
   }
   if (typeof value !== "object" || value === null) return;
   if (Array.isArray(value)) {
-    for (let i = 0; i < value.length; i++) walk(value[i], `${path}[${i}]`, inArguments, false, units, ownKey);
+    // The items of an `enum` list itself (not of a list nested in it) are its values.
+    const enumList = ownKey === "enum" && !inEnum && path.endsWith(".enum");
+    for (let i = 0; i < value.length; i++) walk(value[i], `${path}[${i}]`, inArguments, false, units, ownKey, enumList);
     return;
   }
   const object = value as Record<string, unknown>;

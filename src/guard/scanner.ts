@@ -5,7 +5,7 @@
 // tells which rules' gates open and where each rule can start, so a rule is tried only there.
 import { exampleSamples, insideSample } from "./example-calls.js";
 import { isSibling, normalizedName, ownNamesOf, type OwnNames } from "./own-names.js";
-import { collectText, definitionLabel, isEnumValue, listDefinitions, textArgumentNames, type DefinitionRef, type TextRole, type TextUnit } from "./definition-text.js";
+import { collectText, definitionLabel, listDefinitions, textArgumentNames, type DefinitionRef, type TextRole, type TextUnit } from "./definition-text.js";
 import { loadRuleSet, restrictStarts, type CompiledDetectorRule, type CompiledRegexRule, type CompiledRule, type Family, type Gate, type RuleSet, type RuleStarts, type TextAnalysis } from "./rule-set.js";
 import { severityAtLeast, type Severity } from "./severity.js";
 import { tierUp } from "./regex-tier-up.js";
@@ -189,7 +189,7 @@ export function createScanner(options: ScannerOptions = {}): Scanner {
    * you must provide a payment_token", where `charge_automatically` is a `collection_method`), not another server's tool.
    */
   function enumValuesOfDefinition(): Set<string> {
-    enumValues ??= new Set(definitionUnits.filter(isEnumValue).map((u) => u.text));
+    enumValues ??= new Set(definitionUnits.filter((u) => u.enumValue).map((u) => u.text));
     return enumValues;
   }
 

@@ -7,7 +7,7 @@
 import { fileURLToPath } from "node:url";
 import { z } from "zod";
 import { SapperError } from "../errors.js";
-import { isEnumValue, type TextUnit } from "./definition-text.js";
+import type { TextUnit } from "./definition-text.js";
 import { readRulesFile } from "./rules-file.js";
 
 export const DEFAULT_MODEL_PATH = fileURLToPath(new URL("../../rules/poisoning-model.v1.json", import.meta.url));
@@ -222,7 +222,7 @@ export class FeatureTable {
  * codes read as words ("g", "is", "to", "my" …) outweighed any description. The rules still read every value.
  */
 function inReadingOrder(units: readonly TextUnit[]): TextUnit[] {
-  const read = units.filter((u) => !(isEnumValue(u) && !/\s/.test(u.text)));
+  const read = units.filter((u) => !(u.enumValue && !/\s/.test(u.text)));
   return [...read.filter((u) => u.role === "prose"), ...read.filter((u) => u.role !== "prose")];
 }
 
