@@ -11,6 +11,10 @@ const fixtureServer = join(repoRoot, "test/fixtures/guard-upstream-server.mjs");
 const poisonedCases = JSON.parse(readFileSync(join(repoRoot, "test/fixtures/poisoning/poisoned/tool-poisoning.json"), "utf8")) as { cases: Array<{ tool?: Record<string, unknown> }> };
 const addTool = { name: "add", description: "Adds two numbers.", inputSchema: { type: "object", properties: { a: { type: "number" }, b: { type: "number" } } } };
 
+// Each test runs the CLI several times, and each run loads and compiles every rule (a few seconds on a
+// loaded 2-core machine): the tests get room for that, each run still bounded by spawnSync's timeout.
+const CLI_TESTS = { timeout: 180_000 };
+
 function sapper(args: string[], cwd?: string) {
   const r = spawnSync(process.execPath, [sapperBin, ...args], { encoding: "utf8", cwd: cwd ?? repoRoot, timeout: 60_000 });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
@@ -25,7 +29,7 @@ function workspace(tools: unknown[], instructions = "Fixture.") {
   return { dir, toolsFile, config, lock: join(dir, "sapper.lock.json") };
 }
 
-describe("sapper scan --file", () => {
+describe("sapper scan --file", CLI_TESTS, () => {
   const dir = mkdtempSync(join(tmpdir(), "sapper-scan-"));
   const poisoned = poisonedCases.cases.filter((c) => c.tool).slice(0, 4).map((c) => c.tool);
 
@@ -65,7 +69,7 @@ describe("sapper scan --file", () => {
   });
 });
 
-describe("sapper scan --config", () => {
+describe("sapper scan --config", CLI_TESTS, () => {
   it("connects to each upstream and names findings upstream/tool", () => {
     const ws = workspace([addTool, poisonedCases.cases[0]!.tool]);
     const r = sapper(["scan", "--config", ws.config, "--json", "--offline"]);
@@ -87,7 +91,7 @@ describe("sapper scan --config", () => {
   });
 });
 
-describe("sapper pin", () => {
+describe("sapper pin", CLI_TESTS, () => {
   it("records pins, detects drift in CI, keeps a changed definition pending, and approves it after showing the diff", () => {
     const ws = workspace([addTool]);
     const first = sapper(["pin", "--config", ws.config]);
