@@ -940,6 +940,8 @@ export interface CompiledRegexRule extends CompiledRuleBase {
   start: { id: number; sticky: RegExp; from: "words" | "literals"; wholeWords: boolean } | undefined;
   /** The pattern, sticky, when every match starts where a line does (see startsAtLines): the rule is tried only there. */
   lineStarts: RegExp | undefined;
+  /** Whether `regex`, and the sticky pattern (`start.sticky` or `lineStarts`), were made native (see regex-tier-up.ts); set on first use. */
+  native: { regex: boolean; sticky: boolean };
 }
 
 export interface CompiledDetectorRule extends CompiledRuleBase {
@@ -1030,7 +1032,7 @@ export function compileRuleSet(file: RuleFile): RuleSet {
       if (windowed && base.gate) gates.locate(base.gate);
       const start = startOf(regex);
       const lineStarts = !start && startsAtLines(regex.source, regex.flags) ? sticky(regex) : undefined;
-      return { ...base, kind: "regex", regex, foreignToolOnly: r.condition === "foreign-tool", ownArgumentOnly: r.condition === "own-argument", textValueOnly: r.condition === "text-value", messageListSeverity: r.messageListSeverity, unlessDescribes, path, windowed, start, lineStarts };
+      return { ...base, kind: "regex", regex, foreignToolOnly: r.condition === "foreign-tool", ownArgumentOnly: r.condition === "own-argument", textValueOnly: r.condition === "text-value", messageListSeverity: r.messageListSeverity, unlessDescribes, path, windowed, start, lineStarts, native: { regex: false, sticky: false } };
     }
     return { ...base, kind: r.kind, detect: DETECTORS[r.kind], params: r.params, needs: DETECTOR_NEEDS[r.kind] };
   });

@@ -100,7 +100,6 @@ export function createScanner(options: ScannerOptions = {}): Scanner {
   const ignored = new Set(options.ignoreRules ?? []);
   const rules = ruleSet.rules.filter((r) => !ignored.has(r.id));
   const regexRules = rules.filter((r): r is CompiledRegexRule => r.kind === "regex");
-  tierUp(regexRules.flatMap((r) => [r.regex, ...(r.start ? [r.start.sticky] : []), ...(r.lineStarts ? [r.lineStarts] : [])]));
   const detectorRules = rules.filter((r): r is CompiledDetectorRule => r.kind !== "regex");
   const proseRegexRules = regexRules.filter((r) => r.roles.has("prose"));
   // What a prose rule's finding in hidden text is reported under (see report).
@@ -203,6 +202,10 @@ export function createScanner(options: ScannerOptions = {}): Scanner {
   }
 
   function firstMatch(rule: CompiledRegexRule, text: string, own: OwnNames, accept: (start: number, end: number) => boolean): RegExpExecArray | undefined {
+    if (!rule.native.regex) {
+      tierUp(rule.regex);
+      rule.native.regex = true;
+    }
     rule.regex.lastIndex = 0;
     for (let m = rule.regex.exec(text); m !== null; m = rule.regex.exec(text)) {
       if (m[0].length === 0) rule.regex.lastIndex++;
@@ -315,6 +318,10 @@ export function createScanner(options: ScannerOptions = {}): Scanner {
    * tools is not kept.
    */
   function firstMatchAt(rule: CompiledRegexRule, sticky: RegExp, text: string, own: OwnNames, candidates: readonly number[], accept?: (start: number, end: number) => boolean): RegExpExecArray | undefined {
+    if (!rule.native.sticky) {
+      tierUp(sticky);
+      rule.native.sticky = true;
+    }
     let searchedTo = 0;
     for (let k = 0; k < candidates.length; k++) {
       const at = candidates[k]!;
