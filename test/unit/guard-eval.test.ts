@@ -8,18 +8,10 @@ import { FAMILIES, type Family } from "../../src/guard/rule-set.js";
 import { createScanner, ownNamesOf, type Finding } from "../../src/guard/scanner.js";
 import { severityAtLeast } from "../../src/guard/severity.js";
 import type { UpstreamDefinitions } from "../../src/guard/tool-guard.js";
+import { caseDefinitions, type PoisonedCase } from "../helpers/poisoning-cases.js";
 
 const root = new URL("../fixtures/poisoning/", import.meta.url);
 const scanner = createScanner();
-
-interface PoisonedCase {
-  id: string;
-  families: Family[];
-  tool?: Record<string, unknown>;
-  prompt?: Record<string, unknown>;
-  resourceTemplate?: Record<string, unknown>;
-  server?: { instructions: string; tools?: Array<Record<string, unknown>> };
-}
 
 interface Scored {
   id: string;
@@ -55,19 +47,7 @@ function scoreCase(id: string, defs: UpstreamDefinitions, labels: Family[]): Sco
 
 function poisonedIn(dir: URL): Scored[] {
   return readdirSync(dir).flatMap((file) =>
-    (JSON.parse(readFileSync(new URL(file, dir), "utf8")) as { cases: PoisonedCase[] }).cases.map((c) =>
-      scoreCase(
-        c.id,
-        {
-          ...(c.server ? { instructions: c.server.instructions } : {}),
-          // A server case is its instructions and its tools, scanned together as one upstream.
-          tools: c.tool ? [c.tool as never] : ((c.server?.tools ?? []) as never[]),
-          prompts: c.prompt ? [c.prompt as never] : [],
-          resourceTemplates: c.resourceTemplate ? [c.resourceTemplate as never] : [],
-        },
-        c.families,
-      ),
-    ),
+    (JSON.parse(readFileSync(new URL(file, dir), "utf8")) as { cases: PoisonedCase[] }).cases.map((c) => scoreCase(c.id, caseDefinitions(c), c.families)),
   );
 }
 
