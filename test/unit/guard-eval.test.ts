@@ -164,6 +164,10 @@ const tunedHoldouts = [
   // v65: published definitions (scanners' fixtures and tests, attack labs, PoC servers); no benign half. Blind: 24/25
   // on the starting rules with the text model trained without it (the rules alone 21/25); EX-099 written from the miss.
   { name: "v65", size: 25, blind: "24/25", after: "25/25", floor: 1 },
+  // v69: published definitions (a security workshop, scanners' test servers, a poisoning benchmark, a defence demo)
+  // beside 294 real benign definitions of 11 servers, 5 of them in Chinese, Spanish or French. Blind: 8/9 with the text
+  // model, none of the 301 benign definitions warned; EX-100 written from the miss (results sent to a webhook).
+  { name: "v69", size: 9, blind: "8/9", after: "9/9", floor: 1 },
 ].map((h) => ({ ...h, cases: poisonedIn(new URL(`holdout-${h.name}/poisoned/`, root)), benign: benignIn(new URL(`holdout-${h.name}/benign/`, root)) }));
 
 describe("poisoning evaluation set", () => {
