@@ -33,12 +33,24 @@ const decoded = units.flatMap((u) =>
 // Text as each role's rules see it: identifiers with `_`/`-` read as spaces; each distinct text once.
 const texts = [...new Set([...units.map((u) => (u.role === "prose" ? u.text : u.text.replace(/[_-]/g, " "))), ...decoded])];
 
+/**
+ * Every match of a rule in a text, widened to whole words at both ends: the gate pass reads a text's words whole, so a
+ * match that ends inside a word ("system prompt" of "system prompts") needs the gate to know the whole word.
+ */
 function matches(re: RegExp, text: string): string[] {
   const out: string[] = [];
+  const wordChar = (i: number) => i >= 0 && i < text.length && /[a-z0-9]/i.test(text[i]!);
   re.lastIndex = 0;
   for (let m = re.exec(text); m !== null; m = re.exec(text)) {
-    if (m[0].length === 0) re.lastIndex++;
-    else out.push(m[0]);
+    if (m[0].length === 0) {
+      re.lastIndex++;
+      continue;
+    }
+    let from = m.index;
+    let to = m.index + m[0].length;
+    while (wordChar(from - 1) && wordChar(from)) from--;
+    while (wordChar(to) && wordChar(to - 1)) to++;
+    out.push(text.slice(from, to));
   }
   return out;
 }
