@@ -259,8 +259,10 @@ const KNOWN_FALSE_BLOCKS: string[] = [];
 // chat"; 0 after); v66 (287 definitions of 8 servers, 6 official; 20 warned by the text model and none blocked when
 // measured: Serpstat's enums of 230 one-token codes read as words; 2 after); v67 (298 definitions of 7 servers, 5
 // official; 47 warned and 7 blocked when measured: Mux's signed playback URL `?token={TOKEN}` read by EX-064 as a
-// secret put in a link, and a French server's tools by the text model; 3 after).
-const benignOnlyHoldouts = ["v60", "v61", "v64", "v66", "v67"].flatMap((name) => benignIn(new URL(`holdout-${name}/benign/`, root)));
+// secret put in a link, and a French server's tools by the text model; 3 after); v70 (263 definitions of 10 community
+// servers, one Korean; 3 warned and 2 blocked when measured: a quoted example request "Send an SMS to +1234567890" and
+// "Filter by owner email; default …" read by EX-001, Discord's cross-posting to "a target channel" by EX-021; 0 after).
+const benignOnlyHoldouts = ["v60", "v61", "v64", "v66", "v67", "v70"].flatMap((name) => benignIn(new URL(`holdout-${name}/benign/`, root)));
 
 describe("every real benign definition of every set", () => {
   const allBenign = [...benign, ...heldOutBenign, ...tunedHoldouts.flatMap((h) => h.benign), ...benignOnlyHoldouts];
