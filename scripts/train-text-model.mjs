@@ -8,7 +8,7 @@
 //                                                                  (writes nothing)
 //
 // One row per definition: every benign definition of every set (label 0) and every poisoned case
-// (label 1), except those the model does not read (readsForeign: mostly another language in Latin letters). Logistic regression over binary features (definitionFeatures), trained by AdaGrad with L2,
+// (label 1), except the sets it is only measured on (MEASURED_ONLY) and those the model does not read (readsForeign: mostly another language in Latin letters). Logistic regression over binary features (definitionFeatures), trained by AdaGrad with L2,
 // poisoned rows weighted up for the classes' sizes. The threshold is chosen on scores the model gave
 // benign rows it was not trained on (one model per set, trained without it), at FALSE_POSITIVES of them.
 import { readdirSync, readFileSync, writeFileSync } from "node:fs";
@@ -28,6 +28,13 @@ const MIN_ROWS = 12;
 const FALSE_POSITIVES = 0.004;
 /** Weights smaller than this are left out of the file (they move no verdict; see --held-out). */
 const KEEP = 0.05;
+/**
+ * Sets the model is measured on and never trained on (not even for the threshold): the newest blind benign sets, so
+ * that they stay an estimate of its false positives on servers it has not seen. (Trained on, v70 moved the threshold
+ * from 1.70 to 1.22, where 48 of the attack-class tests' 452 benign look-alikes warn instead of 18; see
+ * docs/supply-chain.md, "The text model".)
+ */
+const MEASURED_ONLY = new Set(["holdout-v70"]);
 
 const args = process.argv.slice(2);
 const heldOutFrom = args.includes("--held-out") ? Number(args[args.indexOf("--held-out") + 1]) : undefined;
@@ -183,7 +190,8 @@ if (heldOutFrom !== undefined) {
     }),
   );
 } else {
-  const data = learnable(all, all);
+  const trained = all.filter((r) => !MEASURED_ONLY.has(r.set));
+  const data = learnable(trained, trained);
   const model = train(data);
   const sorted = [...model.weights].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
   const file = {
