@@ -10,7 +10,7 @@ import { loadRuleSet } from "../../src/guard/rule-set.js";
 import { createScanner } from "../../src/guard/scanner.js";
 import { foldingsOf, literalStarts, startPrefixes, startsAtLines } from "../../src/guard/start-words.js";
 import type { UpstreamDefinitions } from "../../src/guard/tool-guard.js";
-import { caseDefinitions, type PoisonedCase } from "../helpers/poisoning-cases.js";
+import { asRulesRead, everyFixtureDefinition } from "../helpers/poisoning-fixtures.js";
 
 const sorted = (starts: ReturnType<typeof literalStarts>) => starts && { words: [...starts.words].sort(), exact: [...starts.exact].sort(), substrings: [...starts.substrings].sort() };
 
@@ -111,19 +111,9 @@ describe("literal starts", () => {
 
   it("hold for the rule file: every place a rule matches in the fixtures starts with one of its start words or literals", () => {
     const rules = loadRuleSet();
-    const root = new URL("../fixtures/poisoning/", import.meta.url);
     const texts = new Set<string>();
     // Every set: the holdouts hold text in some twenty languages, where literals beyond ASCII start.
-    for (const file of readdirSync(root, { recursive: true, encoding: "utf8" })) {
-      if (!file.endsWith(".json")) continue;
-      const d = JSON.parse(readFileSync(new URL(file, root), "utf8")) as UpstreamDefinitions & { cases?: PoisonedCase[] };
-      const defs: UpstreamDefinitions[] = d.cases
-        ? d.cases.map(caseDefinitions)
-        : d.tools || d.prompts || d.resourceTemplates
-          ? [{ ...d, tools: d.tools ?? [], prompts: d.prompts ?? [], resourceTemplates: d.resourceTemplates ?? [] }]
-          : [];
-      for (const def of defs) for (const e of listDefinitions(def)) for (const u of collectText(e.ref, e.definition)) texts.add(u.role === "prose" ? u.text : u.text.replace(/[_-]/g, " "));
-    }
+    for (const def of everyFixtureDefinition()) for (const e of listDefinitions(def)) for (const u of collectText(e.ref, e.definition)) texts.add(asRulesRead(u));
     // A rule matches only text whose words open its gate (guard-rule-gates.test.ts holds every match to that): the
     // rest is not searched.
     const gateStates = new Map([...texts].map((text) => [text, rules.gates.evaluate(text.toLowerCase())]));

@@ -2,36 +2,22 @@
 // hundred characters of them): that is sound only if every match holds its gate's words and is
 // short. These checks hold the rule file to it over every text unit of the evaluation fixtures, and
 // over the hidden text the detectors decode from them.
-import { readdirSync, readFileSync } from "node:fs";
 import { beforeAll, describe, expect, it } from "vitest";
 import { collectText, listDefinitions } from "../../src/guard/definition-text.js";
 import { loadRuleSet, type CompiledDetectorRule, type CompiledRegexRule } from "../../src/guard/rule-set.js";
-import type { UpstreamDefinitions } from "../../src/guard/tool-guard.js";
-import { caseDefinitions, type PoisonedCase } from "../helpers/poisoning-cases.js";
+import { asRulesRead, everyFixtureDefinition } from "../helpers/poisoning-fixtures.js";
 
-const root = new URL("../fixtures/poisoning/", import.meta.url);
 const rules = loadRuleSet();
 
-function definitionsIn(dir: string): UpstreamDefinitions[] {
-  const url = new URL(dir, root);
-  return readdirSync(url).map((file) => {
-    const d = JSON.parse(readFileSync(new URL(file, url), "utf8")) as UpstreamDefinitions & { cases?: PoisonedCase[] };
-    return d.cases ? d.cases.map(caseDefinitions) : [d];
-  }).flat();
-}
-
 // Every set's definitions: the labelled set, and each holdout's poisoned and benign ones.
-const dirs = readdirSync(root).flatMap((set) =>
-  set === "poisoned" || set === "benign" ? [`${set}/`] : readdirSync(new URL(`${set}/`, root)).filter((d) => !d.endsWith(".md")).map((d) => `${set}/${d}/`),
-);
-const units = dirs.flatMap(definitionsIn).flatMap((d) => listDefinitions(d).flatMap((e) => collectText(e.ref, e.definition)));
+const units = everyFixtureDefinition().flatMap((d) => listDefinitions(d).flatMap((e) => collectText(e.ref, e.definition)));
 // What the detectors decode (hidden, encoded or padded-away text) is read by the prose rules too, under the same gates.
 const detectors = rules.rules.filter((r): r is CompiledDetectorRule => r.kind !== "regex");
 const decoded = units.flatMap((u) =>
   detectors.flatMap((r) => r.detect(u.text, r.params, { confusables: rules.confusables }).flatMap((hit) => (hit.decoded ? [hit.decoded] : []))),
 );
 // Text as each role's rules see it: identifiers with `_`/`-` read as spaces; each distinct text once.
-const texts = [...new Set([...units.map((u) => (u.role === "prose" ? u.text : u.text.replace(/[_-]/g, " "))), ...decoded])];
+const texts = [...new Set([...units.map(asRulesRead), ...decoded])];
 
 /**
  * Every match of a rule in a text, widened to whole words at both ends: the gate pass reads a text's words whole, so a
