@@ -11,12 +11,12 @@
 // (label 1), except the sets it is only measured on (MEASURED_ONLY) and those the model does not read (readsForeign: mostly another language in Latin letters). Logistic regression over binary features (definitionFeatures), trained by AdaGrad with L2,
 // poisoned rows weighted up for the classes' sizes. The threshold is chosen on scores the model gave
 // benign rows it was not trained on (one model per set, trained without it), at FALSE_POSITIVES of them.
-import { readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { writeFileSync } from "node:fs";
 import { collectText, listDefinitions } from "../dist/guard/definition-text.js";
 import { createScanner } from "../dist/guard/scanner.js";
 import { DEFAULT_MODEL_PATH, definitionFeatures, readsForeign, sentenceEnds } from "../dist/guard/text-model.js";
+import { caseDefinitions, fixtureFiles, serverDefinitions } from "../test/helpers/poisoning-fixtures.mjs";
 
-const FIXTURES = new URL("../test/fixtures/poisoning/", import.meta.url);
 const EPOCHS = 6;
 const RATE = 0.5;
 const L2 = 1e-4;
@@ -64,37 +64,19 @@ function hostOf(tool) {
 function rows() {
   const out = [];
   const units = (defs) => listDefinitions(defs).map((e) => collectText(e.ref, e.definition));
-  for (const dir of readdirSync(FIXTURES).sort()) {
-    for (const part of ["benign", "poisoned"]) {
-      const url = dir === part ? new URL(`${part}/`, FIXTURES) : new URL(`${dir}/${part}/`, FIXTURES);
-      let files;
-      try {
-        files = readdirSync(url).filter((f) => f.endsWith(".json")).sort();
-      } catch {
-        continue;
-      }
-      const set = dir === part ? "labelled" : dir;
-      for (const file of files) {
-        const d = JSON.parse(readFileSync(new URL(file, url), "utf8"));
-        if (part === "benign") {
-          const defs = { ...(d.instructions ? { instructions: d.instructions } : {}), tools: d.tools ?? [], prompts: d.prompts ?? [], resourceTemplates: d.resourceTemplates ?? [] };
-          for (const u of units(defs)) if (!readsForeign(u)) out.push({ set, label: 0, official: d.official === true, features: definitionFeatures(u) });
-        } else {
-          for (const c of d.cases ?? []) {
-            const defs = c.server
-              ? { tools: [], prompts: [], resourceTemplates: [], ...c.server }
-              : { tools: c.tool ? [c.tool] : [], prompts: c.prompt ? [c.prompt] : [], resourceTemplates: c.resourceTemplate ? [c.resourceTemplate] : [] };
-            const read = units(defs).flat();
-            if (readsForeign(read)) continue;
-            out.push({ set, label: 1, features: definitionFeatures(read) });
-            const twin = c.tool && hostOf(c.tool);
-            if (twin) out.push({ set, label: 0, twin: true, features: definitionFeatures(units({ tools: [twin], prompts: [], resourceTemplates: [] }).flat()) });
-          }
-        }
+  for (const { set, part, data } of fixtureFiles()) {
+    if (part === "benign") {
+      for (const u of units(serverDefinitions(data))) if (!readsForeign(u)) out.push({ set, label: 0, official: data.official === true, features: definitionFeatures(u) });
+    } else if (part === "poisoned") {
+      for (const c of data.cases ?? []) {
+        const read = units(caseDefinitions(c)).flat();
+        if (readsForeign(read)) continue;
+        out.push({ set, label: 1, features: definitionFeatures(read) });
+        const twin = c.tool && hostOf(c.tool);
+        if (twin) out.push({ set, label: 0, twin: true, features: definitionFeatures(units({ tools: [twin], prompts: [], resourceTemplates: [] }).flat()) });
       }
     }
   }
-
   return out;
 }
 

@@ -8,7 +8,7 @@ import { FAMILIES, type Family } from "../../src/guard/rule-set.js";
 import { createScanner, ownNamesOf, type Finding } from "../../src/guard/scanner.js";
 import { severityAtLeast } from "../../src/guard/severity.js";
 import type { UpstreamDefinitions } from "../../src/guard/tool-guard.js";
-import { caseDefinitions, type PoisonedCase } from "../helpers/poisoning-fixtures.js";
+import { caseDefinitions, type PoisonedCase } from "../helpers/poisoning-fixtures.mjs";
 
 const root = new URL("../fixtures/poisoning/", import.meta.url);
 const scanner = createScanner();

@@ -10,7 +10,7 @@ import { loadRuleSet } from "../../src/guard/rule-set.js";
 import { createScanner } from "../../src/guard/scanner.js";
 import { foldingsOf, literalStarts, startPrefixes, startsAtLines } from "../../src/guard/start-words.js";
 import type { UpstreamDefinitions } from "../../src/guard/tool-guard.js";
-import { asRulesRead, everyFixtureDefinition } from "../helpers/poisoning-fixtures.js";
+import { asRulesRead, everyFixtureDefinition } from "../helpers/poisoning-fixtures.mjs";
 
 const sorted = (starts: ReturnType<typeof literalStarts>) => starts && { words: [...starts.words].sort(), exact: [...starts.exact].sort(), substrings: [...starts.substrings].sort() };
 

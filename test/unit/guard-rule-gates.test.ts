@@ -5,7 +5,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { collectText, listDefinitions } from "../../src/guard/definition-text.js";
 import { loadRuleSet, type CompiledDetectorRule, type CompiledRegexRule } from "../../src/guard/rule-set.js";
-import { asRulesRead, everyFixtureDefinition } from "../helpers/poisoning-fixtures.js";
+import { asRulesRead, everyFixtureDefinition } from "../helpers/poisoning-fixtures.mjs";
 
 const rules = loadRuleSet();
 
