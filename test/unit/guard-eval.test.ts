@@ -45,15 +45,18 @@ function scoreCase(id: string, defs: UpstreamDefinitions, labels: Family[]): Sco
   return { id, official: false, labels, flagged: new Set(parts.flatMap((p) => [...p.flagged])), blocked: parts.some((p) => p.blocked), findings: parts.flatMap((p) => p.findings) };
 }
 
+/** A set folder's fixture files (notes written beside them are not read). */
+const jsonFiles = (dir: URL) => readdirSync(dir).filter((f) => f.endsWith(".json"));
+
 function poisonedIn(dir: URL): Scored[] {
-  return readdirSync(dir).flatMap((file) =>
+  return jsonFiles(dir).flatMap((file) =>
     (JSON.parse(readFileSync(new URL(file, dir), "utf8")) as { cases: PoisonedCase[] }).cases.map((c) => scoreCase(c.id, caseDefinitions(c), c.families)),
   );
 }
 
 function benignIn(dir: URL): Scored[] {
   if (!existsSync(dir)) return []; // a set of poisoned definitions only (v58)
-  return readdirSync(dir).flatMap((file) => {
+  return jsonFiles(dir).flatMap((file) => {
     const d = JSON.parse(readFileSync(new URL(file, dir), "utf8")) as UpstreamDefinitions & { official: boolean };
     return score(file, d, [], d.official);
   });
@@ -168,6 +171,11 @@ const tunedHoldouts = [
   // beside 294 real benign definitions of 11 servers, 5 of them in Chinese, Spanish or French. Blind: 8/9 with the text
   // model, none of the 301 benign definitions warned; EX-100 written from the miss (results sent to a webhook).
   { name: "v69", size: 9, blind: "8/9", after: "9/9", floor: 1 },
+  // v71: published definitions from 7 new sources (PoC servers, attack labs, a tool-poisoning robustness benchmark whose
+  // "implicit" variants recommend a side call as best practice). Blind: 28/39 with the text model (the rules alone
+  // 26/39); HI-080 (an extra call to another tool with a fixed target, recommended as a convention) and HI-081 (the
+  // model assured a credential-taking action is authorised) written from the misses.
+  { name: "v71", size: 39, blind: "28/39", after: "39/39", floor: 1 },
 ].map((h) => ({ ...h, cases: poisonedIn(new URL(`holdout-${h.name}/poisoned/`, root)), benign: benignIn(new URL(`holdout-${h.name}/benign/`, root)) }));
 
 describe("poisoning evaluation set", () => {
