@@ -14,6 +14,12 @@ export interface OwnNames {
    */
   prefixes?: ReadonlySet<string>;
   /**
+   * The first word and its `_` that every tool name of the server begins with ("respira_"), if any: a name
+   * that begins with it is the server's own too, though its list may not hold it (a toolset, or the first
+   * page of a long list).
+   */
+  namespace?: string;
+  /**
    * The names of the arguments that can carry text of every tool, prompt and resource template of the server,
    * made on first use: its instructions speak for all of them ("send them in the field id_ref of upload").
    */
@@ -53,7 +59,7 @@ export function ownNamesOf(defs: UpstreamDefinitions): OwnNames {
   const prefix = sharedPrefix(toolNames);
   if (prefix) for (const n of toolNames) names.add(n.slice(prefix.length));
   let serverArguments: Set<string> | undefined;
-  return { names, tokens, prefixes, serverArguments: () => (serverArguments ??= textArgumentsOf(defs)) };
+  return { names, tokens, prefixes, namespace: prefix || undefined, serverArguments: () => (serverArguments ??= textArgumentsOf(defs)) };
 }
 
 function textArgumentsOf(defs: UpstreamDefinitions): Set<string> {
@@ -87,14 +93,16 @@ function actionNames(definition: unknown): string[] {
 }
 
 /**
- * A name of three or more words in the server's own vocabulary, not another server's well-known tool:
- * its words but the last lead one of the server's own names ("manage_object_schema_column" beside
- * "manage_object_schema_columns"), or every word of it is a word of the server's own names, singular
- * or plural ("get_job_logs" of a server with "list_workflow_jobs" and "get_workflow_run_logs", whose
- * tool list may be a toolset that leaves that tool out). Well-known tools of other servers that
- * attacks name ("read_file", "send_email") have two words and are never read this way.
+ * A name in the server's own vocabulary, not another server's well-known tool: one in the namespace every
+ * tool of the server shares ("respira_diagnose_connection" of a server whose tools are all "respira_…");
+ * or one of three or more words whose words but the last lead one of the server's own names
+ * ("manage_object_schema_column" beside "manage_object_schema_columns"), or every word of which is a word
+ * of the server's own names, singular or plural ("get_job_logs" of a server with "list_workflow_jobs" and
+ * "get_workflow_run_logs", whose tool list may be a toolset that leaves that tool out). Well-known tools
+ * of other servers that attacks name ("read_file", "send_email") have two words and are never read this way.
  */
 export function isSibling(name: string, own: OwnNames): boolean {
+  if (own.namespace && name.length > own.namespace.length && name.startsWith(own.namespace)) return true;
   if (!own.prefixes) return false;
   const words = name.split(/[_/:]+/).filter((t) => t !== "");
   if (words.length < 3) return false;
