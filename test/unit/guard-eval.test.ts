@@ -271,7 +271,7 @@ const KNOWN_FALSE_BLOCKS: string[] = [];
 // servers, one Korean; 3 warned and 2 blocked when measured: a quoted example request "Send an SMS to +1234567890" and
 // "Filter by owner email; default …" read by EX-001, Discord's cross-posting to "a target channel" by EX-021; 0 after);
 // v68 (78 definitions of 4 servers, 3 official, HashiCorp Vault among them; 0 when measured). The text model is
-// measured on v68 and v70 and not trained on them.
+// measured on v68, v70 and v71 (whose benign half is read with its poisoned one, above) and not trained on them.
 const benignOnlyHoldouts = ["v60", "v61", "v64", "v66", "v67", "v68", "v70"].flatMap((name) => benignIn(new URL(`holdout-${name}/benign/`, root)));
 
 describe("every real benign definition of every set", () => {
