@@ -14,9 +14,9 @@ export interface OwnNames {
    */
   prefixes?: ReadonlySet<string>;
   /**
-   * The first word and its `_` that every tool name of the server begins with ("respira_"), if any: a name
-   * that begins with it is the server's own too, though its list may not hold it (a toolset, or the first
-   * page of a long list).
+   * The first word and its `_` that every tool name of the server begins with, when it names the vendor or
+   * product ("respira_", not "get_"): a name that begins with it is the server's own too, though its list may
+   * not hold it (a toolset, or the first page of a long list).
    */
   namespace?: string;
   /**
@@ -59,13 +59,26 @@ export function ownNamesOf(defs: UpstreamDefinitions): OwnNames {
   const prefix = sharedPrefix(toolNames);
   if (prefix) for (const n of toolNames) names.add(n.slice(prefix.length));
   let serverArguments: Set<string> | undefined;
-  return { names, tokens, prefixes, namespace: prefix || undefined, serverArguments: () => (serverArguments ??= textArgumentsOf(defs)) };
+  return { names, tokens, prefixes, namespace: isNamespace(prefix) ? prefix : undefined, serverArguments: () => (serverArguments ??= textArgumentsOf(defs)) };
 }
 
 function textArgumentsOf(defs: UpstreamDefinitions): Set<string> {
   const out = new Set<string>();
   for (const { ref, definition } of listDefinitions({ ...defs, instructions: undefined })) textArgumentNames(collectText(ref, definition), out);
   return out;
+}
+
+/**
+ * Verbs that begin tool names: a prefix every tool shares that is one of them ("get_" of get_weather and
+ * get_forecast) says what the tools do, not whose they are, and "get_user_credentials" is still another server's.
+ */
+const ACTION_VERBS = new Set(
+  "get list create update delete remove add set put post search find fetch read write send run execute exec call query make check open close start stop save load upload download import export sync generate manage edit modify insert append move copy rename clear reset show view describe analyze analyse convert compute calculate validate test do use invoke".split(" "),
+);
+
+/** Whether a shared prefix names the vendor or product (respira_, boond_), not an action. */
+function isNamespace(prefix: string): boolean {
+  return prefix !== "" && !ACTION_VERBS.has(prefix.slice(0, -1));
 }
 
 /** The first word and its `_` that every one of two or more names begins with, each name having more after it; "" when there is none. */
