@@ -51,12 +51,14 @@ const WELL_CONFIGURED: FixtureOptions = {
 };
 
 describe("remote checks against a configurable server", () => {
-  it("passes every check on a server with every production property", async () => {
+  it("passes every check on a server with every production property", { timeout: 120_000 }, async () => {
     const server = await fixture(WELL_CONFIGURED);
     // Every check passes here, so nothing waits for a timeout: a longer one keeps the concurrent sessions from failing on a loaded machine.
-    const results = await audit(server, { tokens: [TOKEN_A, TOKEN_B], requestTimeoutMs: 10_000, checkTimeoutMs: 30_000 });
+    const results = await audit(server, { tokens: [TOKEN_A, TOKEN_B], requestTimeoutMs: 20_000, checkTimeoutMs: 60_000 });
     const s = statuses(results);
-    expect(s).toEqual({
+    // What a check that did not pass said (on a loaded CI machine the concurrent sessions once failed, without saying why).
+    const notPassed = [...results].filter(([, r]) => r.status !== "pass").map(([id, r]) => `${id}: ${r.summary}`);
+    expect(s, notPassed.join("\n")).toEqual({
       "transport.reachable": "pass",
       "transport.streamable-http": "pass",
       "transport.protocol-version": "pass",
