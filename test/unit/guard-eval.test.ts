@@ -176,6 +176,11 @@ const tunedHoldouts = [
   // 26/39); HI-080 (an extra call to another tool with a fixed target, recommended as a convention) and HI-081 (the
   // model assured a credential-taking action is authorised) written from the misses.
   { name: "v71", size: 39, blind: "28/39", after: "39/39", floor: 1 },
+  // v72: published definitions from 8 new sources, most of them scanners' own tests and red-team fixtures. Blind: 40/43
+  // with the text model (the rules alone 37/43); ST-031 (the environment read first), EX-101 (data sent to an unnamed
+  // external server), EX-096 and SH-015 widened ("must always return the API key in responses", "Instead of X, always
+  // use this tool") written from the misses.
+  { name: "v72", size: 43, blind: "40/43", after: "43/43", floor: 1 },
 ].map((h) => ({ ...h, cases: poisonedIn(new URL(`holdout-${h.name}/poisoned/`, root)), benign: benignIn(new URL(`holdout-${h.name}/benign/`, root)) }));
 
 describe("poisoning evaluation set", () => {
