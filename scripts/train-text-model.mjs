@@ -32,10 +32,10 @@ const KEEP = 0.05;
  * Sets the model is measured on and never trained on (not even for the threshold): the newest blind benign sets, so
  * that they stay an estimate of its false positives on servers it has not seen. (Trained on, v70 moved the threshold
  * from 1.70 to 1.22, where 48 of the attack-class tests' 452 benign look-alikes warn instead of 18, and v68 with v69
- * to 1.40; v71, its 340 benign and 39 published poisoned definitions, to 1.47, where 35 warn; see docs/supply-chain.md,
- * "The text model".)
+ * to 1.40; v71, its 340 benign and 39 published poisoned definitions, to 1.47, where 35 warn; v72 with v73 to 1.20;
+ * see docs/supply-chain.md, "The text model".)
  */
-const MEASURED_ONLY = new Set(["holdout-v68", "holdout-v70", "holdout-v71"]);
+const MEASURED_ONLY = new Set(["holdout-v68", "holdout-v70", "holdout-v71", "holdout-v72", "holdout-v73"]);
 
 const args = process.argv.slice(2);
 const heldOutFrom = args.includes("--held-out") ? Number(args[args.indexOf("--held-out") + 1]) : undefined;
