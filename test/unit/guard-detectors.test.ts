@@ -39,7 +39,8 @@ const EDGES = [
 ];
 
 describe("detector needs", () => {
-  it("are necessary: a detector that finds something had its character classes in the text", () => {
+  // Every string of every fixture through every detector: about 15 s alone, 40 s on a loaded 2-core machine.
+  it("are necessary: a detector that finds something had its character classes in the text", { timeout: 180_000 }, () => {
     const missed: string[] = [];
     let found = 0;
     for (const text of [...fixtureStrings(), ...EDGES]) {
