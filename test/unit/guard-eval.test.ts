@@ -1,16 +1,14 @@
 // The labelled evaluation: every poisoned case and every real benign definition under
 // test/fixtures/poisoning/, scored per family. A definition is "flagged" when it has a finding at
 // or above the default warnAt (medium), and "blocked" at or above the default blockAt (high).
-import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { listDefinitions } from "../../src/guard/definition-text.js";
 import { FAMILIES, type Family } from "../../src/guard/rule-set.js";
 import { createScanner, ownNamesOf, type Finding } from "../../src/guard/scanner.js";
 import { severityAtLeast } from "../../src/guard/severity.js";
 import type { UpstreamDefinitions } from "../../src/guard/tool-guard.js";
-import { caseDefinitions, type PoisonedCase } from "../helpers/poisoning-fixtures.mjs";
+import { caseDefinitions, fixtureFiles } from "../helpers/poisoning-fixtures.mjs";
 
-const root = new URL("../fixtures/poisoning/", import.meta.url);
 const scanner = createScanner();
 
 interface Scored {
@@ -45,21 +43,17 @@ function scoreCase(id: string, defs: UpstreamDefinitions, labels: Family[]): Sco
   return { id, official: false, labels, flagged: new Set(parts.flatMap((p) => [...p.flagged])), blocked: parts.some((p) => p.blocked), findings: parts.flatMap((p) => p.findings) };
 }
 
-/** A set folder's fixture files (notes written beside them are not read). */
-const jsonFiles = (dir: URL) => readdirSync(dir).filter((f) => f.endsWith(".json"));
+// Every fixture file, read once (its .json files only: notes written beside them are not read).
+const fixtures = fixtureFiles();
 
-function poisonedIn(dir: URL): Scored[] {
-  return jsonFiles(dir).flatMap((file) =>
-    (JSON.parse(readFileSync(new URL(file, dir), "utf8")) as { cases: PoisonedCase[] }).cases.map((c) => scoreCase(c.id, caseDefinitions(c), c.families)),
-  );
+/** The cases of a set's poisoned files ("labelled" or "holdout-vN"; `part` "unseen" for v2's unseen batch). */
+function poisonedIn(set: string, part = "poisoned"): Scored[] {
+  return fixtures.filter((f) => f.set === set && f.part === part).flatMap(({ data }) => (data.cases ?? []).map((c) => scoreCase(c.id, caseDefinitions(c), c.families)));
 }
 
-function benignIn(dir: URL): Scored[] {
-  if (!existsSync(dir)) return []; // a set of poisoned definitions only (v58)
-  return jsonFiles(dir).flatMap((file) => {
-    const d = JSON.parse(readFileSync(new URL(file, dir), "utf8")) as UpstreamDefinitions & { official: boolean };
-    return score(file, d, [], d.official);
-  });
+/** A set's benign files, each as one upstream (none for a set of poisoned definitions only, v58). */
+function benignIn(set: string): Scored[] {
+  return fixtures.filter((f) => f.set === set && f.part === "benign").flatMap(({ file, data }) => score(file, data, [], data.official === true));
 }
 
 function familyRows(set: Scored[], others: Scored[]) {
@@ -86,15 +80,15 @@ function report(title: string, set: Scored[], rows: ReturnType<typeof familyRows
   ];
 }
 
-const poisoned = poisonedIn(new URL("poisoned/", root));
-const benign = benignIn(new URL("benign/", root));
+const poisoned = poisonedIn("labelled");
+const benign = benignIn("labelled");
 // Written after the rules from published write-ups, measured before rule changes (see docs/supply-chain.md).
-const heldOut = poisonedIn(new URL("holdout-v2/poisoned/", root));
-const heldOutBenign = benignIn(new URL("holdout-v2/benign/", root));
+const heldOut = poisonedIn("holdout-v2");
+const heldOutBenign = benignIn("holdout-v2");
 // Written after the last rule change and never used to write rules: an estimate of recall on unseen phrasing.
-const unseen = poisonedIn(new URL("holdout-v2/unseen/", root));
+const unseen = poisonedIn("holdout-v2", "unseen");
 // Holdout v4: written before the weak-signal scoring layer (SC-001) and never used to tune it or any rule.
-const holdoutV4 = poisonedIn(new URL("holdout-v4/poisoned/", root));
+const holdoutV4 = poisonedIn("holdout-v4");
 // Holdouts that were measured blind once and then used to write rules: their recall guards against
 // regressions, it is not an estimate. Each was built blind after the rule work on the one before it,
 // measured once (`blind`), then used to write rules for the classes it revealed (`after`); how each
@@ -191,7 +185,7 @@ const tunedHoldouts = [
   // host; five scanners' and gateways' test tools). Blind: 32/36 with the text model (the rules alone 31/36); no rule
   // written: the four misses are intentprobe's descriptions that state their own reads of secrets, v73's open class.
   { name: "v74", size: 36, blind: "32/36", after: "32/36", floor: 0.88 },
-].map((h) => ({ ...h, cases: poisonedIn(new URL(`holdout-${h.name}/poisoned/`, root)), benign: benignIn(new URL(`holdout-${h.name}/benign/`, root)) }));
+].map((h) => ({ ...h, cases: poisonedIn(`holdout-${h.name}`), benign: benignIn(`holdout-${h.name}`) }));
 
 describe("poisoning evaluation set", () => {
   it("is large enough and covers every family", () => {
@@ -287,7 +281,7 @@ const KNOWN_FALSE_BLOCKS: string[] = [];
 // "Filter by owner email; default …" read by EX-001, Discord's cross-posting to "a target channel" by EX-021; 0 after);
 // v68 (78 definitions of 4 servers, 3 official, HashiCorp Vault among them; 0 when measured). The text model is
 // measured on v68, v70 and v71 (whose benign half is read with its poisoned one, above) and not trained on them.
-const benignOnlyHoldouts = ["v60", "v61", "v64", "v66", "v67", "v68", "v70"].flatMap((name) => benignIn(new URL(`holdout-${name}/benign/`, root)));
+const benignOnlyHoldouts = ["v60", "v61", "v64", "v66", "v67", "v68", "v70"].flatMap((name) => benignIn(`holdout-${name}`));
 
 describe("every real benign definition of every set", () => {
   const allBenign = [...benign, ...heldOutBenign, ...tunedHoldouts.flatMap((h) => h.benign), ...benignOnlyHoldouts];
