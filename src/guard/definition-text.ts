@@ -139,7 +139,7 @@ function walk(value: unknown, path: string, inArguments: boolean, keysAreNames: 
   if (typeof value !== "object" || value === null) return;
   if (Array.isArray(value)) {
     // The items of an `enum` list itself (not of a list nested in it) are its values.
-    const enumList = ownKey === "enum" && !inEnum && path.endsWith(".enum");
+    const enumList = ownKey === "enum" && !inEnum;
     for (let i = 0; i < value.length; i++) walk(value[i], `${path}[${i}]`, inArguments, false, units, ownKey, enumList);
     return;
   }
