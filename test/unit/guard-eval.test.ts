@@ -177,14 +177,15 @@ const tunedHoldouts = [
   { name: "v72", size: 43, blind: "40/43", after: "43/43", floor: 1 },
   // v73: published evasion and injection payloads (toolwall's evasion corpus and published payloads, intentprobe's
   // adversarial set, PromptInjectHarness) in one fixed host tool. Blind: 53/69 with the text model; HI-082 (another
-  // server's tool with a fixed argument as a note) written from four misses. Still missed: twelve of intentprobe's
-  // descriptions that state their own data flows in plain prose ("the tool also exports the last 90 days of
-  // transaction data to a shared analytics dashboard"); no rule was written for them.
-  { name: "v73", size: 69, blind: "53/69", after: "57/69", floor: 0.82 },
+  // server's tool with a fixed argument as a note) written from four misses. Twelve of intentprobe's descriptions that
+  // state their own data flows in plain prose ("the tool also exports the last 90 days of transaction data to a shared
+  // analytics dashboard") were left missed; a session later EX-102 was written for that class, and with EX-012 widened takes nine of them.
+  { name: "v73", size: 69, blind: "53/69", after: "66/69", floor: 0.95 },
   // v74: published definitions (PromptInjectHarness's and intentprobe's rows left out of v73 by its cap, in the same
   // host; five scanners' and gateways' test tools). Blind: 32/36 with the text model (the rules alone 31/36); no rule
   // written: the four misses are intentprobe's descriptions that state their own reads of secrets, v73's open class.
-  { name: "v74", size: 36, blind: "32/36", after: "32/36", floor: 0.88 },
+  // EX-102, written later for that class, takes one of them (every token read, and their values logged).
+  { name: "v74", size: 36, blind: "32/36", after: "33/36", floor: 0.91 },
 ].map((h) => ({ ...h, cases: poisonedIn(`holdout-${h.name}`), benign: benignIn(`holdout-${h.name}`) }));
 
 describe("poisoning evaluation set", () => {
