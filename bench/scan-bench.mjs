@@ -2,29 +2,22 @@
 // scanned as one upstream's list, against JSON.stringify of the same definitions in the same run;
 // the official reference servers' tools the same way; and every real benign definition of every set.
 // Usage: npm run build && node bench/scan-bench.mjs [--rounds N]   (any node binary: the lines name its version)
-import { readdirSync, readFileSync } from "node:fs";
 import { createScanner } from "../dist/guard/scanner.js";
+import { fixtureFiles, serverDefinitions } from "../test/helpers/poisoning-fixtures.mjs";
 
-const root = new URL("../test/fixtures/poisoning/", import.meta.url);
+const files = fixtureFiles();
 const all = [];
 const reference = [];
-for (const f of readdirSync(new URL("benign/", root))) {
-  const d = JSON.parse(readFileSync(new URL(`benign/${f}`, root), "utf8"));
-  all.push(...d.tools);
-  if (d.source.publisher === "reference") reference.push(...d.tools);
+for (const { set, part, data } of files) {
+  if (set !== "labelled") continue;
+  if (part === "benign") {
+    all.push(...data.tools);
+    if (data.source.publisher === "reference") reference.push(...data.tools);
+  } else if (part === "poisoned") for (const c of data.cases) if (c.tool) all.push(c.tool);
 }
-for (const f of readdirSync(new URL("poisoned/", root))) for (const c of JSON.parse(readFileSync(new URL(`poisoned/${f}`, root), "utf8")).cases) if (c.tool) all.push(c.tool);
 // Every real benign definition of every set (labelled set and holdouts), each server's list scanned as
 // one upstream: distinct definitions, none repeated; reported per 1,000 definitions.
-const servers = [];
-for (const set of readdirSync(root)) {
-  const dir = set === "benign" ? new URL("benign/", root) : new URL(`${set}/benign/`, root);
-  if (set !== "benign" && !readdirSync(new URL(`${set}/`, root)).includes("benign")) continue;
-  for (const f of readdirSync(dir)) {
-    const d = JSON.parse(readFileSync(new URL(f, dir), "utf8"));
-    servers.push({ ...(d.instructions ? { instructions: d.instructions } : {}), tools: d.tools ?? [], prompts: d.prompts ?? [], resourceTemplates: d.resourceTemplates ?? [] });
-  }
-}
+const servers = files.filter((f) => f.part === "benign").map((f) => serverDefinitions(f.data));
 const realCount = servers.reduce((n, s) => n + s.tools.length + s.prompts.length + s.resourceTemplates.length + (s.instructions ? 1 : 0), 0);
 const rounds = Number(process.argv[process.argv.indexOf("--rounds") + 1]) || 20;
 const scanner = createScanner();
