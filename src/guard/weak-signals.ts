@@ -181,9 +181,9 @@ function discounted(name: SignalName, text: string, at: number): boolean {
   return false;
 }
 
-/** Whether the words before `at` name where data is kept, what is deleted, or where a tool searches. */
+/** Whether the words before `at` name where data is kept, what is deleted, where a tool searches, or a kind of file it writes. */
 function namesPlaceNotTaken(text: string, at: number): boolean {
-  return holdsAt(STORED_IN, text, at) || holdsAt(DELETED, text, at) || holdsAt(SEARCHED_IN, text, at);
+  return holdsAt(STORED_IN, text, at) || holdsAt(DELETED, text, at) || holdsAt(SEARCHED_IN, text, at) || holdsAt(WRITTEN_KIND, text, at);
 }
 
 /** Whether a sticky expression matches at `at` (a look-behind: the text before it ends as it says), without slicing the text. */
@@ -197,6 +197,8 @@ const STORED_IN = /(?<=\b(?:stored|logged|kept|saved|recorded|persisted|retained
 const DELETED = /(?<=\b(?:delet|clear|remov|reset|wip|purg|eras)(?:e|es|ed|ing|s|ting)?\s+(?:\w+\s+){0,4}?)/iy;
 /** Where a tool searches ("a file path to search for in conversation history") is where it looks, not what it takes. */
 const SEARCHED_IN = /(?<=\b(?:search(?:ed|es|ing)?|look(?:ed|s|ing)?\s+(?:for|up)|find|found)\s+(?:for\s+)?(?:\w+\s+)?in\s+(?:the\s+|your\s+|all\s+)?)/iy;
+/** The kinds of file a tool writes, listed ("Write config files (nginx.conf, systemd service files, .env files)"): nothing is read. */
+const WRITTEN_KIND = /(?<=\b(?:writ(?:e|es|ing)|creat(?:e|es|ing)|generat(?:e|es|ing)|edit(?:s|ing)?)\s+(?:\w+\s+){0,2}?files?\s*\([^()\n]{0,80})/iy;
 const WITHOUT = /without\b/iy;
 /** "must not proceed without the user's approval": a "without" under a negation asks for what it names. */
 const NEGATED = /(?<=(?:\b(?:not|never|cannot)|n['’]t)\b(?!\s+(?:hesitate|worry|bother|wait|stop|pause))[^.!?;\n]{0,60})/iy;

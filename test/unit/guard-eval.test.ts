@@ -186,6 +186,12 @@ const tunedHoldouts = [
   // written: the four misses are intentprobe's descriptions that state their own reads of secrets, v73's open class.
   // EX-102, written later for that class, takes one of them (every token read, and their values logged).
   { name: "v74", size: 36, blind: "32/36", after: "33/36", floor: 0.91 },
+  // v75: published definitions from 12 new sources (an offensive shadow-tool library, a poisoned demo server, scanners'
+  // and gateways' tests, a CTF) beside 212 real benign definitions of 11 servers (telemetry, export, sharing, object
+  // storage, SSH; 3 in Chinese, 1 in Korean). Blind: 31/41 with the text model (the rules alone 28/41), benign 3/212
+  // warned; HI-023 (a verdict fixed in advance) and HI-063 (cloud admin rights required) widened from the misses, and
+  // three benign classes fixed. Left: tools named like another server's, which one server's scan cannot see.
+  { name: "v75", size: 41, blind: "31/41", after: "33/41", floor: 0.8 },
 ].map((h) => ({ ...h, cases: poisonedIn(`holdout-${h.name}`), benign: benignIn(`holdout-${h.name}`) }));
 
 describe("poisoning evaluation set", () => {
