@@ -193,13 +193,13 @@ export class Catalog {
       if (!e) continue;
       for (const t of e.tools) {
         const exposed = this.exposedName(name, t.name);
-        if (e.blockedTools.has(exposed)) continue;
+        if (e.blockedTools.has(exposed) || this.taken(toolRoutes, "tool", name, exposed)) continue;
         tools.push({ ...t, name: exposed });
         toolRoutes.set(exposed, { upstream: name, local: t.name });
       }
       for (const p of e.prompts) {
         const exposed = this.exposedName(name, p.name);
-        if (e.blockedPrompts.has(exposed)) continue;
+        if (e.blockedPrompts.has(exposed) || this.taken(promptRoutes, "prompt", name, exposed)) continue;
         prompts.push({ ...p, name: exposed });
         promptRoutes.set(exposed, { upstream: name, local: p.name });
       }
@@ -222,6 +222,19 @@ export class Catalog {
     this.promptRoutes = promptRoutes;
     this.resourceRoutes = resourceRoutes;
     this.templateRoutes = templateRoutes;
+  }
+
+  /**
+   * Whether an exposed name already routes to an earlier upstream in config order. Prefixes are
+   * distinct, but a prefix may be another's plus the separator (`git` and `git__hub`): an upstream's
+   * tool named `hub__x` would then take `git__hub__x` from the other. The first keeps it, whatever
+   * the later one lists, and the clash is logged.
+   */
+  private taken(routes: Map<string, Route>, kind: "tool" | "prompt", upstream: string, exposed: string): boolean {
+    const holder = routes.get(exposed);
+    if (holder === undefined) return false;
+    this.logger.warn({ upstream, [kind]: exposed, servedBy: holder.upstream }, `${kind} name exposed by two upstreams; the first in config order serves it, the other's is hidden`);
+    return true;
   }
 
   /** Follows the upstream's cursors to the end (bounded), so downstream pagination is ours alone. */
