@@ -126,3 +126,29 @@ export function isSibling(name: string, own: OwnNames): boolean {
 function ownWord(word: string, tokens: ReadonlySet<string>): boolean {
   return tokens.has(word) || tokens.has(`${word}s`) || (word.endsWith("s") && tokens.has(word.slice(0, -1)));
 }
+
+/**
+ * The server's own name that `name` imitates with look-alike characters (`send_emai1` beside `send_email`,
+ * `get_repo` written `get_rep0`, `rn` for `m`, a capital I for an l), or undefined. Only a name that has such a
+ * character and reads, with it swapped, as another of the server's names: a typo-squat beside the tool it
+ * would take calls from.
+ */
+export function imitatedOwnName(name: string, own: OwnNames): string | undefined {
+  const self = normalizedName(name);
+  // A capital I among lower-case letters stands for an l.
+  const swapped = normalizedName(name.replace(/(?<=[a-z_])I(?=[a-z_]|$)/g, "l"));
+  const count = lookAlikeCount(swapped) + (swapped === self ? 0 : 1);
+  if (count === 0) return undefined;
+  const skeleton = lookAlikeSkeleton(swapped);
+  for (const other of own.names) if (other !== self && lookAlikeCount(other) < count && lookAlikeSkeleton(other) === skeleton) return other;
+  return undefined;
+}
+
+/** Characters that stand in for letters in a name: digits for l and o, `rn` for m, `vv` for w. */
+function lookAlikeSkeleton(name: string): string {
+  return name.replace(/1/g, "l").replace(/0/g, "o").replace(/rn/g, "m").replace(/vv/g, "w");
+}
+
+function lookAlikeCount(name: string): number {
+  return (name.match(/[10]|rn|vv/g) ?? []).length;
+}

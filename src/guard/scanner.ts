@@ -4,7 +4,7 @@
 // few channels so each rule runs once per definition; one pass of the gate index over each channel
 // tells which rules' gates open and where each rule can start, so a rule is tried only there.
 import { exampleSamples, insideSample } from "./example-calls.js";
-import { isSibling, normalizedName, ownNamesOf, type OwnNames } from "./own-names.js";
+import { imitatedOwnName, isSibling, normalizedName, ownNamesOf, type OwnNames } from "./own-names.js";
 import { collectText, definitionLabel, listDefinitions, textArgumentNames, type DefinitionRef, type TextRole, type TextUnit } from "./definition-text.js";
 import { loadRuleSet, restrictStarts, type CompiledDetectorRule, type CompiledRegexRule, type CompiledRule, type Family, type Gate, type RuleSet, type RuleStarts, type TextAnalysis } from "./rule-set.js";
 import { severityAtLeast, type Severity } from "./severity.js";
@@ -446,6 +446,7 @@ export function createScanner(options: ScannerOptions = {}): Scanner {
     if (units.length === 0) return [];
     definitionUnits = units;
     definitionKind = ref.kind;
+    detectorCtx.imitatedName = (name) => imitatedOwnName(name, own);
     argumentNames = undefined;
     enumValues = undefined;
     const out: Finding[] = [];

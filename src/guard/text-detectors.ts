@@ -16,6 +16,8 @@ export interface DetectorHit {
 export interface DetectorContext {
   /** Homoglyph table: character -> the ASCII it imitates. */
   confusables: ReadonlyMap<string, string>;
+  /** The server's own name a name imitates with look-alike characters, if any (set by the scanner for the server being scanned). */
+  imitatedName?: (name: string) => string | undefined;
 }
 
 export type DetectorParams = Readonly<Record<string, number | string | boolean>>;
@@ -1022,6 +1024,12 @@ const trailingWhitespace: Detector = (text) => {
   return [];
 };
 
+/** A name that reads as another of the server's own with look-alike characters (`send_emai1` beside `send_email`). */
+const lookAlikeSibling: Detector = (text, _params, ctx) => {
+  const imitated = ctx.imitatedName?.(text);
+  return imitated === undefined ? [] : [{ start: 0, end: text.length, detail: `"${visible(text)}" reads as "${imitated}", another of the same server's names, with look-alike characters` }];
+};
+
 export const DETECTORS = {
   "unicode-tags": unicodeTags,
   "variation-selectors": variationSelectors,
@@ -1046,6 +1054,7 @@ export const DETECTORS = {
   padding,
   "repeated-run": repeatedRun,
   "trailing-whitespace": trailingWhitespace,
+  "look-alike-sibling": lookAlikeSibling,
 } satisfies Record<string, Detector>;
 
 export type DetectorKind = keyof typeof DETECTORS;
@@ -1298,4 +1307,5 @@ export const DETECTOR_NEEDS: Readonly<Record<DetectorKind, number>> = {
   padding: CharClass.blankRun,
   "repeated-run": CharClass.repeatRun,
   "trailing-whitespace": CharClass.trailingBlanks,
+  "look-alike-sibling": 0,
 };

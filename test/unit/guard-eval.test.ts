@@ -192,6 +192,13 @@ const tunedHoldouts = [
   // warned; HI-023 (a verdict fixed in advance) and HI-063 (cloud admin rights required) widened from the misses, and
   // three benign classes fixed. Left: tools named like another server's, which one server's scan cannot see.
   { name: "v75", size: 41, blind: "31/41", after: "33/41", floor: 0.8 },
+  // v76: published definitions from 15 sources (scanners' and gateways' tests, a testbed, rug-pull test servers; a third
+  // of the repositories were partly used before) beside 148 real benign definitions of 14 servers (a crypto wallet,
+  // Kubernetes, Okta, Keycloak, a memory server, payments; 2 in Chinese). Blind: 43/49 with the text model (the rules
+  // alone 42/49), benign 1/148 (blocked); SH-044 (a named call made the precondition of another server's tool) and
+  // IC-015 (a tool name that imitates a sibling with look-alike characters) written from the misses, and EX-006 leaves
+  // a tool alone that says it works on the current conversation context.
+  { name: "v76", size: 49, blind: "43/49", after: "45/49", floor: 0.91 },
 ].map((h) => ({ ...h, cases: poisonedIn(`holdout-${h.name}`), benign: benignIn(`holdout-${h.name}`) }));
 
 describe("poisoning evaluation set", () => {
