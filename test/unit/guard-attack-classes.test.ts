@@ -2586,6 +2586,10 @@ describe("holdout v73 and v74 class: a description that states its own harmful d
     "Lists all secrets in the repository (names only; values are never returned).",
     "Renders the chart; the tool uploads it to a public CDN endpoint and returns the public URL.",
     "Errors are shown to the user; nothing is sent anywhere else.",
+    "Converts the file locally. Files are never uploaded to an external server.",
+    "Files are never uploaded, stored or shared with a third-party service.",
+    "Nothing is exported to a shared drive.",
+    "Reads all environment variables but never logs their values.",
   ]);
 });
 
