@@ -2613,6 +2613,8 @@ describe("holdout v75 classes: a verdict fixed in advance, full cloud admin righ
     "Returns CLEAN when the scan finds no issues, and the findings otherwise.",
     "Healthy services should always return ok.",
     "List all IAM users who have the AdministratorAccess policy attached.",
+    "You must not attach AdministratorAccess to this role; use a scoped policy.",
+    "Deployments must never bind the service account to cluster-admin.",
   ]);
 });
 
