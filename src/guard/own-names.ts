@@ -139,9 +139,26 @@ export function imitatedOwnName(name: string, own: OwnNames): string | undefined
   const swapped = normalizedName(name.replace(/(?<=[a-z_])I(?=[a-z_]|$)/g, "l"));
   const count = lookAlikeCount(swapped) + (swapped === self ? 0 : 1);
   if (count === 0) return undefined;
-  const skeleton = lookAlikeSkeleton(swapped);
-  for (const other of own.names) if (other !== self && lookAlikeCount(other) < count && lookAlikeSkeleton(other) === skeleton) return other;
+  for (const other of skeletonsOf(own).get(lookAlikeSkeleton(swapped)) ?? []) if (other !== self && lookAlikeCount(other) < count) return other;
   return undefined;
+}
+
+/** Per server, its names by their look-alike skeleton (made on first use). */
+const skeletons = new WeakMap<OwnNames, Map<string, string[]>>();
+
+function skeletonsOf(own: OwnNames): Map<string, string[]> {
+  let bySkeleton = skeletons.get(own);
+  if (!bySkeleton) {
+    bySkeleton = new Map();
+    for (const name of own.names) {
+      const key = lookAlikeSkeleton(name);
+      const same = bySkeleton.get(key);
+      if (same) same.push(name);
+      else bySkeleton.set(key, [name]);
+    }
+    skeletons.set(own, bySkeleton);
+  }
+  return bySkeleton;
 }
 
 /** Characters that stand in for letters in a name: digits for l and o, `rn` for m, `vv` for w. */
