@@ -116,7 +116,9 @@ export function createScanner(options: ScannerOptions = {}): Scanner {
     [false, true].map((inArguments) => detectorRules.filter((r) => r.roles.has(role) && (!r.argumentsOnly || inArguments))),
   );
   const plainDetectorsFor = detectorsFor.map((rules) => rules.filter((r) => r.needs === 0));
-  const detectorCtx: DetectorContext = { confusables: ruleSet.confusables };
+  /** The own names of the server whose definition is being scanned (set by scanDefinition), for the look-alike name detector. */
+  let detectorOwn: OwnNames = { names: new Set(), tokens: new Set() };
+  const detectorCtx: DetectorContext = { confusables: ruleSet.confusables, imitatedName: (name) => imitatedOwnName(name, detectorOwn) };
   const signals = ignored.has(SCORE_RULE_ID) ? undefined : ruleSet.signals;
   const model = ignored.has(MODEL_RULE_ID) ? undefined : options.model === undefined ? loadTextModel() : (options.model ?? undefined);
   // For the definition being scanned (one at a time; cleared for each): the gate groups its text has,
@@ -446,7 +448,7 @@ export function createScanner(options: ScannerOptions = {}): Scanner {
     if (units.length === 0) return [];
     definitionUnits = units;
     definitionKind = ref.kind;
-    detectorCtx.imitatedName = (name) => imitatedOwnName(name, own);
+    detectorOwn = own;
     argumentNames = undefined;
     enumValues = undefined;
     const out: Finding[] = [];
