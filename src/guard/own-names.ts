@@ -129,14 +129,14 @@ function ownWord(word: string, tokens: ReadonlySet<string>): boolean {
 
 /**
  * The server's own name that `name` imitates with look-alike characters (`send_emai1` beside `send_email`,
- * `get_repo` written `get_rep0`, `rn` for `m`, a capital I for an l), or undefined. Only a name that has such a
+ * `get_repo` written `get_rep0`, `rn` for `m`, a capital I for an l, `rėad_file` beside `read_file`), or undefined. Only a name that has such a
  * character and reads, with it swapped, as another of the server's names: a typo-squat beside the tool it
  * would take calls from.
  */
 export function imitatedOwnName(name: string, own: OwnNames): string | undefined {
   const self = normalizedName(name);
-  // A capital I among lower-case letters stands for an l.
-  const swapped = normalizedName(name.replace(/(?<=[a-z_])I(?=[a-z_]|$)/g, "l"));
+  // A capital I among lower-case letters stands for an l; a letter with a mark (`rėad_file`) for the letter without it.
+  const swapped = normalizedName(withoutMarks(name).replace(/(?<=[a-z_])I(?=[a-z_]|$)/g, "l"));
   const count = lookAlikeCount(swapped) + (swapped === self ? 0 : 1);
   if (count === 0) return undefined;
   for (const other of skeletonsOf(own).get(lookAlikeSkeleton(swapped)) ?? []) if (other !== self && lookAlikeCount(other) < count) return other;
@@ -159,6 +159,11 @@ function skeletonsOf(own: OwnNames): Map<string, string[]> {
     skeletons.set(own, bySkeleton);
   }
   return bySkeleton;
+}
+
+/** A name with the marks of its letters taken off (`rėad_file` -> `read_file`); ASCII names as they are. */
+function withoutMarks(name: string): string {
+  return /[^\x00-\x7f]/.test(name) ? name.normalize("NFD").replace(/\p{M}/gu, "") : name;
 }
 
 /** Characters that stand in for letters in a name: digits for l and o, `rn` for m, `vv` for w. */
