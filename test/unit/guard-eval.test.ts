@@ -199,6 +199,12 @@ const tunedHoldouts = [
   // IC-015 (a tool name that imitates a sibling with look-alike characters) written from the misses, and EX-006 leaves
   // a tool alone that says it works on the current conversation context.
   { name: "v76", size: 49, blind: "43/49", after: "45/49", floor: 0.91 },
+  // v77: published definitions from 7 new sources (a Go proxy's look-alike tool-name tests, a detector's tests, SAFE-MCP
+  // test logs, a fuzzer's demo server) beside 280 real benign definitions of 13 servers (Go and Rust servers transcribed;
+  // Chinese, Korean and Japanese). Blind: 46/53 with the text model (the rules alone 44/53), benign 7/280 (3 blocked);
+  // HI-015 (a call on every request handled), EX-103 (traffic through a proxy at a fixed host) and IC-015 (marked
+  // letters) from the misses; three benign classes fixed (3/280 after, none blocked).
+  { name: "v77", size: 53, blind: "46/53", after: "49/53", floor: 0.92 },
 ].map((h) => ({ ...h, cases: poisonedIn(`holdout-${h.name}`), benign: benignIn(`holdout-${h.name}`) }));
 
 describe("poisoning evaluation set", () => {
