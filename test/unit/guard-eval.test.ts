@@ -205,6 +205,11 @@ const tunedHoldouts = [
   // HI-015 (a call on every request handled), EX-103 (traffic through a proxy at a fixed host) and IC-015 (marked
   // letters) from the misses; three benign classes fixed (3/280 after, none blocked).
   { name: "v77", size: 53, blind: "46/53", after: "49/53", floor: 0.92 },
+  // v78: published definitions from 4 sources (most candidates were already in the fixtures) beside 157 real benign
+  // definitions of 12 servers (2 Chinese Go servers transcribed). Blind: 11/13 with the text model (the rules alone
+  // 10/13), benign 2/157 (both blocked); no rule written from the misses (a name alone, a capability stated plainly);
+  // two benign classes fixed (0/157 after).
+  { name: "v78", size: 13, blind: "11/13", after: "11/13", floor: 0.84 },
 ].map((h) => ({ ...h, cases: poisonedIn(`holdout-${h.name}`), benign: benignIn(`holdout-${h.name}`) }));
 
 describe("poisoning evaluation set", () => {
