@@ -129,9 +129,9 @@ function ownWord(word: string, tokens: ReadonlySet<string>): boolean {
 
 /**
  * The server's own name that `name` imitates with look-alike characters (`send_emai1` beside `send_email`,
- * `get_repo` written `get_rep0`, `rn` for `m`, a capital I for an l, `rėad_file` beside `read_file`), or undefined. Only a name that has such a
- * character and reads, with it swapped, as another of the server's names: a typo-squat beside the tool it
- * would take calls from.
+ * `get_repo` written `get_rep0`, `rn` for `m`, a capital I for an l, `rėad_file` beside `read_file`), or
+ * undefined. Only a name that has such a character and reads, with it swapped, as another of the server's
+ * names: a typo-squat beside the tool it would take calls from.
  */
 export function imitatedOwnName(name: string, own: OwnNames): string | undefined {
   const self = normalizedName(name);
