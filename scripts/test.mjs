@@ -28,7 +28,7 @@ let failed = 0;
 if (existsSync(report)) {
   const r = JSON.parse(readFileSync(report, "utf8"));
   passed = r.numPassedTests ?? 0;
-  failed = (r.numFailedTests ?? 0) + (r.numFailedTestSuites ?? 0 ? 0 : 0);
+  failed = r.numFailedTests ?? 0;
   if ((r.numFailedTestSuites ?? 0) > 0 && failed === 0) failed = r.numFailedTestSuites;
 }
 console.log(`Tests: ${passed} passed, ${failed} failed`);
