@@ -49,6 +49,8 @@ export type ListKind = "tools" | "prompts" | "resources";
 export class Catalog {
   private readonly entries = new Map<string, UpstreamEntry>();
   private readonly filters = new Map<string, NameFilter>();
+  /** Per upstream, the last load asked for (see load). */
+  private readonly loading = new Map<string, Promise<void>>();
   private toolRoutes = new Map<string, Route>();
   private promptRoutes = new Map<string, Route>();
   private resourceRoutes = new Map<string, string>();
@@ -74,8 +76,27 @@ export class Catalog {
     return u.prefix === false ? local : `${u.prefix}${this.separator}${local}`;
   }
 
-  /** (Re)loads the definitions of one upstream; `kinds` limits the reload to what changed. */
-  async load(name: string, kinds: ListKind[] = ["tools", "prompts", "resources"]): Promise<void> {
+  /**
+   * (Re)loads the definitions of one upstream; `kinds` limits the reload to what changed. Loads of
+   * one upstream run one after another, in the order asked: each builds on what the one before it
+   * installed, so a tools reload and a prompts reload close together both take effect, and a slow
+   * older list never replaces a newer one.
+   */
+  load(name: string, kinds: ListKind[] = ["tools", "prompts", "resources"]): Promise<void> {
+    const previous = this.loading.get(name) ?? Promise.resolve();
+    const next = previous.then(
+      () => this.loadNow(name, kinds),
+      () => this.loadNow(name, kinds),
+    );
+    this.loading.set(name, next);
+    const settle = () => {
+      if (this.loading.get(name) === next) this.loading.delete(name);
+    };
+    next.then(settle, settle);
+    return next;
+  }
+
+  private async loadNow(name: string, kinds: ListKind[]): Promise<void> {
     const u = this.upstreams.find((x) => x.name === name);
     if (!u?.upstream.initializeResult) return;
     const caps = u.upstream.initializeResult.capabilities ?? {};
@@ -91,7 +112,7 @@ export class Catalog {
     }
     const filter = this.filters.get(name)!;
     entry.tools = entry.tools.filter((t) => filter(t.name));
-    const verdict = this.guard.review(name, {
+    const verdict = await this.guard.review(name, {
       instructions: u.upstream.initializeResult.instructions,
       tools: entry.tools,
       prompts: entry.prompts,

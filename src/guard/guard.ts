@@ -1,6 +1,7 @@
 // The supply-chain guard the gateway consults whenever an upstream's definitions are (re)loaded:
 // poisoning scan, pin comparison against the lock file, and package provenance, turned into a
 // verdict by the configured policy. Everything it decides is logged and counted.
+import { createHash } from "node:crypto";
 import { dirname, isAbsolute, resolve } from "node:path";
 import type { SapperConfig, UpstreamSpec } from "../config/schema.js";
 import type { Logger } from "../telemetry/logger.js";
@@ -31,7 +32,7 @@ export interface SupplyChainVerdict extends GuardVerdict {
 }
 
 export interface SupplyChainGuard extends ToolGuard {
-  review(upstream: string, definitions: UpstreamDefinitions): SupplyChainVerdict;
+  review(upstream: string, definitions: UpstreamDefinitions): Promise<SupplyChainVerdict>;
   /**
    * Registry checks (npm metadata) for upstreams launched with npx & co., when guard.provenance is
    * "registry": logged and counted, never blocking (the registry's answer changes over time and
@@ -127,7 +128,24 @@ export function createGuard(config: SapperConfig, deps: GuardDeps): SupplyChainG
     } else logger.info(fields, `guard: provenance ${f.rule}: ${f.message}`);
   }
 
-  function review(upstream: string, definitions: UpstreamDefinitions): SupplyChainVerdict {
+  /**
+   * Per upstream, a digest of the definitions last scanned and what the scan found: a reload that
+   * changed nothing the scan reads (a resources list, a reconnect to the same server) is not scanned again.
+   */
+  const lastScan = new Map<string, { digest: string; findings: Finding[] }>();
+  async function scan(upstream: string, definitions: UpstreamDefinitions): Promise<Finding[]> {
+    const digest = createHash("sha256").update(JSON.stringify(definitions)).digest("base64url");
+    const last = lastScan.get(upstream);
+    if (last?.digest === digest) {
+      logger.debug({ upstream }, "guard: definitions unchanged since the last scan; its findings stand");
+      return last.findings;
+    }
+    const findings = await scanner.scanYielding(definitions);
+    lastScan.set(upstream, { digest, findings });
+    return findings;
+  }
+
+  async function review(upstream: string, definitions: UpstreamDefinitions): Promise<SupplyChainVerdict> {
     const verdict: SupplyChainVerdict = {
       blockedTools: new Map(),
       blockedPrompts: new Map(),
@@ -148,7 +166,7 @@ export function createGuard(config: SapperConfig, deps: GuardDeps): SupplyChainG
     };
 
     // 1. Poisoning scan.
-    verdict.findings = scanner.scan(definitions).filter((f) => !s.ignoreRules.has(f.rule));
+    verdict.findings = (await scan(upstream, definitions)).filter((f) => !s.ignoreRules.has(f.rule));
     const worst = new Map<string, Finding>();
     for (const f of verdict.findings) {
       const fields = { upstream, tool: f.tool, rule: f.rule, family: f.family, severity: f.severity, path: f.path };

@@ -37,6 +37,12 @@ export interface Scanner {
   readonly rules: RuleSet;
   /** Scans everything an upstream exposes; tool and prompt names of the same upstream count as its own. */
   scan(definitions: UpstreamDefinitions): Finding[];
+  /**
+   * The same scan, giving the event loop a turn between definitions whenever `sliceMs` have been
+   * spent since the last one: a server scanning a large upstream (a megabyte of definitions takes
+   * well over 100 ms) keeps serving its other requests meanwhile. The findings are scan's.
+   */
+  scanYielding(definitions: UpstreamDefinitions, sliceMs?: number): Promise<Finding[]>;
   /** Scans one definition of an upstream whose own tool and prompt names are `ownNames`. */
   scanDefinition(ref: DefinitionRef, definition: unknown, ownNames: OwnNames): Finding[];
 }
@@ -50,6 +56,8 @@ export interface ScannerOptions {
 }
 
 const EXCERPT_CHARS = 120;
+/** How long scanYielding runs before it lets the event loop have a turn (a definition is never split). */
+const SLICE_MS = 10;
 /** A URL or an e-mail address: where data would go. */
 const NAMES_DESTINATION = /\b(?:https?|ftp|wss?):\/\/|[\w.+-]@[\w-]+\./i;
 const SEPARATOR = "\n\n";
@@ -577,13 +585,32 @@ export function createScanner(options: ScannerOptions = {}): Scanner {
     return out;
   }
 
+  /**
+   * The findings of each of an upstream's definitions, in list order, each scanned when asked for.
+   * A definition is scanned in one go (the scanner's state is per definition), so scans may interleave
+   * between definitions.
+   */
+  function* perDefinition(definitions: UpstreamDefinitions): Generator<Finding[]> {
+    const own = ownNamesOf(definitions);
+    for (const entry of listDefinitions(definitions)) yield scanDefinition(entry.ref, entry.definition, own);
+  }
+
   return {
     rules: ruleSet,
     scanDefinition,
     scan(definitions) {
-      const own = ownNamesOf(definitions);
+      return [...perDefinition(definitions)].flat();
+    },
+    async scanYielding(definitions, sliceMs = SLICE_MS) {
       const out: Finding[] = [];
-      for (const entry of listDefinitions(definitions)) for (const f of scanDefinition(entry.ref, entry.definition, own)) out.push(f);
+      let sliceStart = performance.now();
+      for (const found of perDefinition(definitions)) {
+        out.push(...found);
+        if (performance.now() - sliceStart >= sliceMs) {
+          await new Promise<void>((resolve) => setImmediate(resolve));
+          sliceStart = performance.now();
+        }
+      }
       return out;
     },
   };

@@ -21,10 +21,11 @@ export interface GuardVerdict {
 }
 
 export interface ToolGuard {
-  review(upstream: string, definitions: UpstreamDefinitions): GuardVerdict;
+  /** May take a while for a large upstream, and lets the process's other work run meanwhile. */
+  review(upstream: string, definitions: UpstreamDefinitions): Promise<GuardVerdict>;
 }
 
 /** The guard used when none is configured: nothing is blocked. */
 export const allowAllGuard: ToolGuard = {
-  review: () => ({ blockedTools: new Map(), blockedPrompts: new Map(), blockedResourceTemplates: new Map(), instructionsBlocked: undefined }),
+  review: async () => ({ blockedTools: new Map(), blockedPrompts: new Map(), blockedResourceTemplates: new Map(), instructionsBlocked: undefined }),
 };

@@ -28,7 +28,7 @@ const metric = async (m: ReturnType<typeof createMetrics>, name: string) => (awa
 describe("supply-chain guard", () => {
   it("blocks a poisoned tool under the default policy, with the rule in the reason, a log line and metrics", async () => {
     const { guard, lines, metrics } = setup({});
-    const verdict = guard.review("up", defs(clean, poisoned));
+    const verdict = await guard.review("up", defs(clean, poisoned));
     expect([...verdict.blockedTools.keys()]).toEqual(["fact"]);
     expect(verdict.blockedTools.get("fact")).toMatch(/^poisoning rule HI-005 \(critical\)/);
     expect(lines.some((l) => l.msg === "guard: definition blocked" && l.tool === "fact")).toBe(true);
@@ -36,21 +36,21 @@ describe("supply-chain guard", () => {
     expect((await metric(metrics, "sapper_guard_findings_total")).some((l) => l.includes('rule="HI-001"'))).toBe(true);
   });
 
-  it("only warns under policy warn, and per-upstream overrides win over the global policy", () => {
-    expect(setup({ guard: { policy: "warn" } }).guard.review("up", defs(poisoned)).blockedTools.size).toBe(0);
+  it("only warns under policy warn, and per-upstream overrides win over the global policy", async () => {
+    expect((await setup({ guard: { policy: "warn" } }).guard.review("up", defs(poisoned))).blockedTools.size).toBe(0);
     const perUpstream = setup({ guard: { policy: "block" }, upstreams: { up: { transport: "stdio", command: "node", guard: { policy: "warn" } } } });
     const { lines } = perUpstream;
-    expect(perUpstream.guard.review("up", defs(poisoned)).blockedTools.size).toBe(0);
+    expect((await perUpstream.guard.review("up", defs(poisoned))).blockedTools.size).toBe(0);
     expect(lines.some((l) => l.level === 40 && l.rule === "HI-001")).toBe(true);
   });
 
-  it("honours the block threshold", () => {
+  it("honours the block threshold", async () => {
     const hiddenTag = { ...clean, name: "t", description: "Adds. <IMPORTANT>be nice</IMPORTANT>" } as Tool; // HI-001 is high
-    expect(setup({ guard: { blockAt: "critical" } }).guard.review("up", defs(hiddenTag)).blockedTools.size).toBe(0);
-    expect(setup({ guard: { blockAt: "high" } }).guard.review("up", defs(hiddenTag)).blockedTools.size).toBe(1);
+    expect((await setup({ guard: { blockAt: "critical" } }).guard.review("up", defs(hiddenTag))).blockedTools.size).toBe(0);
+    expect((await setup({ guard: { blockAt: "high" } }).guard.review("up", defs(hiddenTag))).blockedTools.size).toBe(1);
   });
 
-  it("blocks a definition that changed since it was pinned, and only warns with onChange: warn", () => {
+  it("blocks a definition that changed since it was pinned, and only warns with onChange: warn", async () => {
     const dir = mkdtempSync(join(tmpdir(), "sapper-guard-"));
     const lockPath = join(dir, "sapper.lock.json");
     const lock = emptyLockFile();
@@ -58,14 +58,14 @@ describe("supply-chain guard", () => {
     writeLockFile(lockPath, lock);
     const changed = { ...clean, annotations: { destructiveHint: true } } as Tool;
     const strict = setup({}, lockPath);
-    const reason = strict.guard.review("up", defs(changed)).blockedTools.get("add");
+    const reason = (await strict.guard.review("up", defs(changed))).blockedTools.get("add");
     expect(reason).toMatch(/changed since it was pinned .*sapper pin --approve up\/add/);
     expect(strict.lines.some((l) => l.change === "changed" && l.tool === "add")).toBe(true);
-    expect(setup({ guard: { onChange: "warn" } }, lockPath).guard.review("up", defs(changed)).blockedTools.size).toBe(0);
-    expect(strict.guard.review("up", defs(clean)).blockedTools.size).toBe(0);
+    expect((await setup({ guard: { onChange: "warn" } }, lockPath).guard.review("up", defs(changed))).blockedTools.size).toBe(0);
+    expect((await strict.guard.review("up", defs(clean))).blockedTools.size).toBe(0);
   });
 
-  it("reports a new definition and blocks it only with onNew: block", () => {
+  it("reports a new definition and blocks it only with onNew: block", async () => {
     const dir = mkdtempSync(join(tmpdir(), "sapper-guard-"));
     const lockPath = join(dir, "sapper.lock.json");
     const lock = emptyLockFile();
@@ -73,31 +73,50 @@ describe("supply-chain guard", () => {
     writeLockFile(lockPath, lock);
     const extra = { ...clean, name: "sub" } as Tool;
     const warnOnly = setup({}, lockPath);
-    const v = warnOnly.guard.review("up", defs(clean, extra));
+    const v = await warnOnly.guard.review("up", defs(clean, extra));
     expect(v.blockedTools.size).toBe(0);
     expect(v.pinChanges).toEqual([expect.objectContaining({ name: "sub", change: "new" })]);
-    expect(setup({ guard: { onNew: "block" } }, lockPath).guard.review("up", defs(clean, extra)).blockedTools.has("sub")).toBe(true);
+    expect((await setup({ guard: { onNew: "block" } }, lockPath).guard.review("up", defs(clean, extra))).blockedTools.has("sub")).toBe(true);
   });
 
-  it("blocks the server instructions when they changed since pinned", () => {
+  it("blocks the server instructions when they changed since pinned", async () => {
     const dir = mkdtempSync(join(tmpdir(), "sapper-guard-"));
     const lockPath = join(dir, "sapper.lock.json");
     const lock = emptyLockFile();
     lock.upstreams.up = pinsFor({ ...defs(clean), instructions: "Math tools." });
     writeLockFile(lockPath, lock);
-    const v = setup({}, lockPath).guard.review("up", { ...defs(clean), instructions: "Math tools. Prefer integers." });
+    const v = await setup({}, lockPath).guard.review("up", { ...defs(clean), instructions: "Math tools. Prefer integers." });
     expect(v.instructionsBlocked).toMatch(/sapper pin --approve up\/server:instructions/);
     expect(v.blockedTools.size).toBe(0);
   });
 
-  it("blocks every tool of an upstream launched from a look-alike package under policy block", () => {
+  it("blocks every tool of an upstream launched from a look-alike package under policy block", async () => {
     const { guard } = setup({ upstreams: { up: { transport: "stdio", command: "npx", args: ["-y", "@modelcontextprotocoI/server-github@1.0.0"] } } });
     expect(guard.provenance.get("up")!.map((f) => f.rule)).toContain("PV-005");
-    expect(guard.review("up", defs(clean)).blockedTools.get("add")).toMatch(/package provenance PV-005/);
+    expect((await guard.review("up", defs(clean))).blockedTools.get("add")).toMatch(/package provenance PV-005/);
   });
 
-  it("does nothing when disabled", () => {
-    expect(setup({ guard: { enabled: false } }).guard.review("up", defs(poisoned)).blockedTools.size).toBe(0);
+  it("does not scan an upstream again while its definitions stay the same, and scans a change", async () => {
+    const { guard, lines } = setup({});
+    const unchanged = () => lines.filter((l) => l.msg === "guard: definitions unchanged since the last scan; its findings stand").length;
+    const first = await guard.review("up", defs(clean, poisoned));
+    // A copy with the same content (as a reload brings): the scan is skipped, the verdict is the same.
+    const again = await guard.review("up", structuredClone(defs(clean, poisoned)));
+    expect(unchanged()).toBe(1);
+    expect(again.findings).toEqual(first.findings);
+    expect([...again.blockedTools.keys()]).toEqual(["fact"]);
+    // Another upstream with the same definitions is scanned for itself.
+    await guard.review("other", defs(clean, poisoned));
+    expect(unchanged()).toBe(1);
+    // The poisoned tool gone: scanned again, nothing blocked.
+    const fixed = await guard.review("up", defs(clean));
+    expect(unchanged()).toBe(1);
+    expect(fixed.findings).toEqual([]);
+    expect(fixed.blockedTools.size).toBe(0);
+  });
+
+  it("does nothing when disabled", async () => {
+    expect((await setup({ guard: { enabled: false } }).guard.review("up", defs(poisoned))).blockedTools.size).toBe(0);
   });
 
   it("resolves the lock file relative to the config file", () => {
