@@ -192,6 +192,8 @@ function holdsAt(sticky: RegExp, text: string, at: number): boolean {
   return sticky.test(text);
 }
 
+/** A key that names extra options of the tool's own command (`extra_args`, `extra_headers`), not a free-text field a payload could ride in. */
+const OPTION_BAG = /extra\s+(?:args|arguments|argv|flags|options|opts|headers|env)\b/iy;
 const STORED_IN = /(?<=\b(?:stored|logged|kept|saved|recorded|persisted|retained|visible|appears?|ends?\s+up|leaked|exposed|cached)\s+in\s+(?:(?:the|your|any|logs?|request|server|client|or|and)\s+){0,4})/iy;
 /** What a tool deletes or clears ("deleting all development progress and conversation history") is no target: nothing leaves. */
 const DELETED = /(?<=\b(?:delet|clear|remov|reset|wip|purg|eras)(?:e|es|ed|ing|s|ting)?\s+(?:\w+\s+){0,4}?)/iy;
@@ -248,7 +250,7 @@ export interface Analysed {
  * (the definition's own name) does not count.
  */
 export function scoreSignals(signals: readonly CompiledSignal[], prose: Analysed | undefined, keys: Analysed | undefined): SignalScore {
-  const base: number[] = signals.map((s) => (s.keys !== undefined && keys?.tracked.has(s.keys) ? 1 : 0));
+  const base: number[] = signals.map((s) => (s.keys !== undefined && keys !== undefined && (keys.tracked.get(s.keys) ?? []).some((at) => !holdsAt(OPTION_BAG, keys.text, at)) ? 1 : 0));
   const strength = base.slice();
   const best = { score: windowScore(signals, strength), flagged: suspiciousMask(strongMask(signals, strength)), strength: strength.slice() };
   const strong = signals.map(() => 0);

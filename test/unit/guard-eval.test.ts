@@ -210,6 +210,13 @@ const tunedHoldouts = [
   // 10/13), benign 2/157 (both blocked); no rule written from the misses (a name alone, a capability stated plainly);
   // two benign classes fixed (0/157 after).
   { name: "v78", size: 13, blind: "11/13", after: "11/13", floor: 0.84 },
+  // v79: published definitions from 5 sources (65 from one scanner's frozen evaluation sets; two scanners' test strings,
+  // some thin) beside 139 real benign definitions of 10 servers (Russian, Japanese and Chinese Go servers transcribed).
+  // Blind: 66/87 with the text model (the rules alone 61/87), benign 4/139 (3 blocked); HI-083 (safety rules declared
+  // void) written, and HI-005 (the person at the keyboard), HI-081 (a tool already cleared), EX-102 (a side step to
+  // analytics), ST-002 (the cloud metadata endpoint) and ST-009 (Dutch) widened from the misses; four benign classes
+  // fixed (1/139 after: an instructions string that names a tool beyond the 45 kept).
+  { name: "v79", size: 87, blind: "66/87", after: "73/87", floor: 0.83 },
 ].map((h) => ({ ...h, cases: poisonedIn(`holdout-${h.name}`), benign: benignIn(`holdout-${h.name}`) }));
 
 describe("poisoning evaluation set", () => {
