@@ -217,6 +217,12 @@ const tunedHoldouts = [
   // analytics), ST-002 (the cloud metadata endpoint) and ST-009 (Dutch) widened from the misses; four benign classes
   // fixed (1/139 after: an instructions string that names a tool beyond the 45 kept).
   { name: "v79", size: 87, blind: "66/87", after: "73/87", floor: 0.83 },
+  // v80: published definitions from 3 sources (an MCP scanner's tool-poisoning tests, some thin; a Go description
+  // scanner's tests; an offensive-security playbook) beside 121 real benign definitions of 13 servers (Go and Python
+  // servers transcribed; Korean). Blind: 34/42 with the text model (the rules alone 33/42), benign 1/121 (blocked);
+  // HI-083 widened (safety rules ordered switched off, compliance without question) and HI-084 (markup whose event
+  // handler runs script) written from the misses; one benign class fixed (an auto-approve flag whose default is off).
+  { name: "v80", size: 42, blind: "34/42", after: "36/42", floor: 0.85 },
 ].map((h) => ({ ...h, cases: poisonedIn(`holdout-${h.name}`), benign: benignIn(`holdout-${h.name}`) }));
 
 describe("poisoning evaluation set", () => {
