@@ -132,12 +132,6 @@ export class Catalog {
     );
   }
 
-  /** Forgets an upstream's definitions (it went away for good). */
-  drop(name: string): void {
-    this.entries.delete(name);
-    this.rebuild();
-  }
-
   get tools(): Tool[] {
     return this.lists.tools;
   }
