@@ -18,6 +18,8 @@ for (const { set, part, data } of files) {
 // Every real benign definition of every set (labelled set and holdouts), each server's list scanned as
 // one upstream: distinct definitions, none repeated; reported per 1,000 definitions.
 const servers = files.filter((f) => f.part === "benign").map((f) => serverDefinitions(f.data));
+/** Each server's size as JSON, measured once. */
+const serverBytes = servers.map((s) => JSON.stringify(s).length);
 const realCount = servers.reduce((n, s) => n + s.tools.length + s.prompts.length + s.resourceTemplates.length + (s.instructions ? 1 : 0), 0);
 const rounds = Number(process.argv[process.argv.indexOf("--rounds") + 1]) || 20;
 const scanner = createScanner();
@@ -64,7 +66,7 @@ for (const [corpus, tools] of [["labelled set", all], ["reference servers", refe
       node: process.version,
       definitions: realCount,
       servers: servers.length,
-      jsonBytes: servers.reduce((n, s) => n + JSON.stringify(s).length, 0),
+      jsonBytes: serverBytes.reduce((n, bytes) => n + bytes, 0),
       scanMsPer1000: { median: per1000(scan.median), min: per1000(scan.min) },
       stringifyMsPer1000: { median: per1000(baseline.median), min: per1000(baseline.min) },
       ratio: +(scan.median / baseline.median).toFixed(1),
@@ -76,7 +78,8 @@ for (const [corpus, tools] of [["labelled set", all], ["reference servers", refe
 // The gateway scans an upstream with scanYielding: the longest the event loop waits while the largest
 // real server's list is scanned, against the same list scanned in one go (scan), in the same run.
 {
-  const largest = servers.reduce((a, b) => (JSON.stringify(b).length > JSON.stringify(a).length ? b : a));
+  const largestAt = serverBytes.indexOf(Math.max(...serverBytes));
+  const largest = servers[largestAt];
   const longestWait = async (scanning) => {
     let last = performance.now();
     let longest = 0;
@@ -110,7 +113,7 @@ for (const [corpus, tools] of [["labelled set", all], ["reference servers", refe
       corpus: "largest real server, event loop while scanning",
       node: process.version,
       definitions: largest.tools.length + largest.prompts.length + largest.resourceTemplates.length + (largest.instructions ? 1 : 0),
-      jsonBytes: JSON.stringify(largest).length,
+      jsonBytes: serverBytes[largestAt],
       scan: sync,
       scanYielding: sliced,
       longestWaitRatio: +(sliced.longestWaitMs / sync.longestWaitMs).toFixed(3),
