@@ -83,11 +83,9 @@ export class Catalog {
    * older list never replaces a newer one.
    */
   load(name: string, kinds: ListKind[] = ["tools", "prompts", "resources"]): Promise<void> {
-    const previous = this.loading.get(name) ?? Promise.resolve();
-    const next = previous.then(
-      () => this.loadNow(name, kinds),
-      () => this.loadNow(name, kinds),
-    );
+    // After the load before it, whether that one succeeded or failed.
+    const run = () => this.loadNow(name, kinds);
+    const next = (this.loading.get(name) ?? Promise.resolve()).then(run, run);
     this.loading.set(name, next);
     const settle = () => {
       if (this.loading.get(name) === next) this.loading.delete(name);
