@@ -55,6 +55,8 @@ export class Catalog {
   private promptRoutes = new Map<string, Route>();
   private resourceRoutes = new Map<string, string>();
   private templateRoutes = new Map<string, string>();
+  /** The name and URI clashes of the last rebuild, so each is logged when it appears, not at every rebuild. */
+  private clashes = new Set<string>();
   private lists: { tools: Tool[]; prompts: Prompt[]; resources: Resource[]; templates: ResourceTemplate[] } = {
     tools: [],
     prompts: [],
@@ -200,25 +202,29 @@ export class Catalog {
     const promptRoutes = new Map<string, Route>();
     const resourceRoutes = new Map<string, string>();
     const templateRoutes = new Map<string, string>();
+    const clashes = new Map<string, () => void>();
     // Config order decides which upstream answers a resource URI that several list.
     for (const { name } of this.upstreams) {
       const e = this.entries.get(name);
       if (!e) continue;
       for (const t of e.tools) {
         const exposed = this.exposedName(name, t.name);
-        if (e.blockedTools.has(exposed) || this.taken(toolRoutes, "tool", name, exposed)) continue;
+        if (e.blockedTools.has(exposed) || this.taken(toolRoutes, "tool", name, exposed, clashes)) continue;
         tools.push({ ...t, name: exposed });
         toolRoutes.set(exposed, { upstream: name, local: t.name });
       }
       for (const p of e.prompts) {
         const exposed = this.exposedName(name, p.name);
-        if (e.blockedPrompts.has(exposed) || this.taken(promptRoutes, "prompt", name, exposed)) continue;
+        if (e.blockedPrompts.has(exposed) || this.taken(promptRoutes, "prompt", name, exposed, clashes)) continue;
         prompts.push({ ...p, name: exposed });
         promptRoutes.set(exposed, { upstream: name, local: p.name });
       }
       for (const r of e.resources) {
-        if (resourceRoutes.has(r.uri)) {
-          this.logger.warn({ upstream: name, uri: r.uri, servedBy: resourceRoutes.get(r.uri) }, "resource URI listed by two upstreams; the first in config order serves it");
+        const holder = resourceRoutes.get(r.uri);
+        if (holder !== undefined) {
+          clashes.set(JSON.stringify(["resource", r.uri, name, holder]), () =>
+            this.logger.warn({ upstream: name, uri: r.uri, servedBy: holder }, "resource URI listed by two upstreams; the first in config order serves it"),
+          );
           continue;
         }
         resources.push(r);
@@ -235,18 +241,22 @@ export class Catalog {
     this.promptRoutes = promptRoutes;
     this.resourceRoutes = resourceRoutes;
     this.templateRoutes = templateRoutes;
+    for (const [key, log] of clashes) if (!this.clashes.has(key)) log();
+    this.clashes = new Set(clashes.keys());
   }
 
   /**
    * Whether an exposed name already routes to an earlier upstream in config order. Prefixes are
    * distinct, but a prefix may be another's plus the separator (`git` and `git__hub`): an upstream's
    * tool named `hub__x` would then take `git__hub__x` from the other. The first keeps it, whatever
-   * the later one lists, and the clash is logged.
+   * the later one lists, and the clash is noted in `clashes` (logged by rebuild if it is new).
    */
-  private taken(routes: Map<string, Route>, kind: "tool" | "prompt", upstream: string, exposed: string): boolean {
+  private taken(routes: Map<string, Route>, kind: "tool" | "prompt", upstream: string, exposed: string, clashes: Map<string, () => void>): boolean {
     const holder = routes.get(exposed);
     if (holder === undefined) return false;
-    this.logger.warn({ upstream, [kind]: exposed, servedBy: holder.upstream }, `${kind} name exposed by two upstreams; the first in config order serves it, the other's is hidden`);
+    clashes.set(JSON.stringify([kind, exposed, upstream, holder.upstream]), () =>
+      this.logger.warn({ upstream, [kind]: exposed, servedBy: holder.upstream }, `${kind} name exposed by two upstreams; the first in config order serves it, the other's is hidden`),
+    );
     return true;
   }
 
