@@ -153,7 +153,7 @@ export function createScanner(options: ScannerOptions = {}): Scanner {
   const withinLines = ruleSet.gates.withinLines;
 
   function isForeignTool(name: string | undefined, own: OwnNames, text: string): boolean {
-    if (!name || ENVIRONMENT_VARIABLE.test(name) || namesData(name, text) || enumValuesOfDefinition().has(name)) return false;
+    if (!name || ENVIRONMENT_VARIABLE.test(name) || namesData(name, text) || runsAsCommand(name, text) || enumValuesOfDefinition().has(name)) return false;
     const n = name.toLowerCase();
     if (ruleSet.foreignAlways.has(n)) return true;
     // A word never a tool's, or words parted by slashes one of which is ("Read-only/idempotent tools": a choice of words).
@@ -625,6 +625,25 @@ function namesData(name: string, text: string): boolean {
   for (let at = text.indexOf(name); at >= 0; at = text.indexOf(name, at + 1)) if (DATA_NOUN.test(text.slice(at + name.length, at + name.length + 24))) return true;
   return false;
 }
+
+/** A kebab-case name (`mcp-cli`), the way command-line programs are named; MCP tools are mostly snake_case. */
+const KEBAB_NAME = /^[a-z][a-z0-9]*(?:-[a-z0-9]+)+$/i;
+
+/**
+ * Whether a kebab-case name is run as a command in the text: followed, on its line, by at most two
+ * sub-command words and an option (`mcp-cli call --json`, `gh-dash --help`). Such a name is a program
+ * (the client a server's instructions say to call its tools with), not another server's tool.
+ */
+function runsAsCommand(name: string, text: string): boolean {
+  if (!KEBAB_NAME.test(name)) return false;
+  for (let at = text.indexOf(name); at >= 0; at = text.indexOf(name, at + 1)) {
+    if (COMMAND_LINE_AFTER.test(text.slice(at + name.length, at + name.length + 60))) return true;
+  }
+  return false;
+}
+
+/** After a program's name: up to two sub-command words, then an option of two dashes. */
+const COMMAND_LINE_AFTER = /^(?: [a-z][\w-]*){0,2} --[a-z]/;
 
 /** See wordStartsShifted. */
 function wordStartsShiftedIn(text: string): boolean {
