@@ -176,7 +176,7 @@ function startsLaterSentence(text: string, at: number): boolean {
 function discounted(name: SignalName, text: string, at: number): boolean {
   if (name === "privateFile") return namesPublicKey(text, at) || namesPlaceNotTaken(text, at);
   if (name === "target") return namesPlaceNotTaken(text, at);
-  if (name === "sink") return holdsAt(FORBIDDEN, text, at);
+  if (name === "sink") return holdsAt(FORBIDDEN, text, at) || holdsAt(INTO_SECRET_STORE, text, at);
   if (name === "secrecy") return holdsAt(WITHOUT, text, at) && (holdsAt(NEGATED, text, at) || holdsAt(OWN_EFFECT, text, at));
   return false;
 }
@@ -199,13 +199,20 @@ const STORED_IN = /(?<=\b(?:stored|logged|kept|saved|recorded|persisted|retained
 const DELETED = /(?<=\b(?:delet|clear|remov|reset|wip|purg|eras)(?:e|es|ed|ing|s|ting)?\s+(?:\w+\s+){0,4}?)/iy;
 /** Where a tool searches ("a file path to search for in conversation history") is where it looks, not what it takes. */
 const SEARCHED_IN = /(?<=\b(?:search(?:ed|es|ing)?|look(?:ed|s|ing)?\s+(?:for|up)|find|found)\s+(?:for\s+)?(?:\w+\s+)?in\s+(?:the\s+|your\s+|all\s+)?)/iy;
-/** The kinds of file a tool writes, listed ("Write config files (nginx.conf, systemd service files, .env files)"): nothing is read. */
-const WRITTEN_KIND = /(?<=\b(?:writ(?:e|es|ing)|creat(?:e|es|ing)|generat(?:e|es|ing)|edit(?:s|ing)?)\s+(?:\w+\s+){0,2}?files?\s*\([^()\n]{0,80})/iy;
+/**
+ * The kinds of file a tool writes, listed ("Write config files (nginx.conf, systemd service files, .env files)", "Render a
+ * template to a file … for .env files, config files"): nothing is read.
+ */
+const WRITTEN_KIND =
+  /(?<=\b(?:writ(?:e|es|ing)|creat(?:e|es|ing)|generat(?:e|es|ing)|edit(?:s|ing)?)\s+(?:\w+\s+){0,2}?files?\s*\([^()\n]{0,80}|\b(?:writ(?:e|es|ing)|render(?:s|ing)?|generat(?:e|es|ing))\s+(?:\w+\s+){0,3}?to\s+(?:a\s+|the\s+)?files?\b[^.!?\n]{0,100}?\bfor\s+)/iy;
 const WITHOUT = /without\b/iy;
 /** "must not proceed without the user's approval": a "without" under a negation asks for what it names. */
 const NEGATED = /(?<=(?:\b(?:not|never|cannot)|n['’]t)\b(?!\s+(?:hesitate|worry|bother|wait|stop|pause))[^.!?;\n]{0,60})/iy;
 /** A side effect the text warns of, in the third person: "OVERWRITES any existing file with the same filename" (before "without confirmation"). */
 const OWN_EFFECT = /(?<=\b(?:overwrites|deletes|removes|replaces|erases|truncates|wipes|discards)\b[^.!?;\n]{0,80})/iy;
+/** Secrets put into a vault, keychain or password manager ("Import a file into the vault") are kept, not sent anywhere. */
+const INTO_SECRET_STORE =
+  /into\s+(?:the|your|an?)\s+(?:encrypted\s+|local\s+|secure\s+)?(?:vault|keychain|keyring|keystore|(?:secrets?|password|credential)\s+(?:store|manager|vault))\b/iy;
 const FORBIDDEN = /(?<=\b(?:do\s+not|don'?t|never|avoid|must\s+not|should\s+not|not\s+to)\s+(?:\w+\s+)?)/iy;
 
 /** Whether the path at `at` (up to white space, a quote, a bracket or a comma) is a public key, `….pub`: not a private file. */

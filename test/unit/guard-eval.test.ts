@@ -237,6 +237,14 @@ const tunedHoldouts = [
   // call before ssh_execute", the server's own tool): a client program run with options ("via mcp-cli, you MUST use the
   // --json flag") is not another server's tool, and an upload "to a remote server via SFTP" is a transfer tool's job.
   { name: "v82", size: 51, blind: "49/51", after: "49/51", floor: 0.96 },
+  // v83: 33 published definitions from 10 sources (scanners' tests and fixtures, a red-team scenario, a demo README)
+  // beside 148 real benign definitions of 12 servers transcribed from Go, Python and TypeScript (SSH, ProtonMail, IMAP,
+  // a secrets vault, tailnet admin, Linux infrastructure; Japanese, Spanish, Russian, French, Portuguese). Blind: 25/33
+  // with the text model (the rules alone 24/33), benign 4/148 (2 blocked); HI-083 and HI-010 widened, ST-017 widened
+  // (the system's account files, an encoded ../), ST-032 (secrets stolen outright) and HI-092 (a name posing as a
+  // system message) written from the misses; three benign classes fixed (0/148 after): an approval switch's own
+  // documentation, secrets imported into a vault, the kinds of file a template is rendered to.
+  { name: "v83", size: 33, blind: "25/33", after: "32/33", floor: 0.96 },
 ].map((h) => ({ ...h, cases: poisonedIn(`holdout-${h.name}`), benign: benignIn(`holdout-${h.name}`) }));
 
 describe("poisoning evaluation set", () => {
