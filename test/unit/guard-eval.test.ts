@@ -245,6 +245,14 @@ const tunedHoldouts = [
   // system message) written from the misses; three benign classes fixed (0/148 after): an approval switch's own
   // documentation, secrets imported into a vault, the kinds of file a template is rendered to.
   { name: "v83", size: 33, blind: "25/33", after: "32/33", floor: 0.96 },
+  // v84: 50 published definitions from 8 sources (scanners' fixtures and detector tests, a vulnerable mock server whose
+  // MCP prompts carry the attack, rug-pull redefinitions) beside 130 real benign definitions of 9 servers in JavaScript,
+  // TypeScript, Rust, C# and Java (a WebView automation server in Korean, a password manager, a file commander in
+  // German, a shell runner, Outlook, a credential vault for databases). Blind: 46/50 with the text model (the rules
+  // alone 44/50), benign 4/130 (1 blocked); SH-045 (a kind of user request routed to another server's tool instead)
+  // written from the misses; one benign class fixed (3/130 after, all the model, medium): a coding loop told, in
+  // Korean, not to ask the user again.
+  { name: "v84", size: 50, blind: "46/50", after: "47/50", floor: 0.94 },
 ].map((h) => ({ ...h, cases: poisonedIn(`holdout-${h.name}`), benign: benignIn(`holdout-${h.name}`) }));
 
 describe("poisoning evaluation set", () => {
