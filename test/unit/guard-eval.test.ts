@@ -253,6 +253,15 @@ const tunedHoldouts = [
   // written from the misses; one benign class fixed (3/130 after, all the model, medium): a coding loop told, in
   // Korean, not to ask the user again.
   { name: "v84", size: 50, blind: "46/50", after: "47/50", floor: 0.94 },
+  // v85: 46 definitions built from one benchmark's held-out payloads (MCP-Poison-Bench), written to avoid keyword rules:
+  // a key "in your context" handed to a helper's payload, another tool's arguments rewritten, a delete call appended,
+  // beside 103 real benign definitions of 8 servers (Burp Suite, a Kali server, threat intelligence, a prompt-injection
+  // scanner, MITRE ATT&CK in Chinese, Jenkins, an agent orchestrator, an agent memory). Blind: 15/46 with the text model
+  // (the rules alone 3/46), the lowest of any set, benign 2/103 (1 blocked); EX-104 (a secret held in the model's
+  // context handed on) and HI-093 (another server's destructive tool called with a fixed target) written from the
+  // misses; two benign classes fixed (0/103 after): a reasoning trace another tool produced, an arbitrary command on a
+  // named server.
+  { name: "v85", size: 46, blind: "15/46", after: "41/46", floor: 0.89 },
 ].map((h) => ({ ...h, cases: poisonedIn(`holdout-${h.name}`), benign: benignIn(`holdout-${h.name}`) }));
 
 describe("poisoning evaluation set", () => {
