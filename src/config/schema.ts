@@ -58,7 +58,7 @@ const upstreamCommon = {
   prefix: z
     .union([name, z.literal(false)])
     .optional()
-    .describe("namespace prefix for tools and prompts (default: the upstream's name); false = none, allowed only for a single upstream. A name two upstreams would both expose (prefixes `git` and `git__hub`) is served by the first in config order, and the clash is logged"),
+    .describe("namespace prefix for tools and prompts (default: the upstream's name); false = none, allowed only for a single upstream. A name two upstreams would both expose (prefixes `git` and `git__hub`) is served by the first in config order, and the clash is logged when it appears (once, not at every reload while it lasts)"),
   tools: toolFilter,
   timeoutMs: z.number().int().min(100).default(60_000).describe("request timeout towards this upstream"),
   startTimeoutMs: z.number().int().min(100).default(30_000).describe("time allowed to start and initialize"),
