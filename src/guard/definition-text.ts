@@ -25,6 +25,8 @@ export interface TextUnit {
   messageList?: true;
   /** A value listed in a schema's `enum` (path `inputSchema.$defs.method.enum[1]`): a value of the definition's own, not language. */
   enumValue?: true;
+  /** The description of a boolean property whose default is false (or unset): what turning the switch on does. */
+  offSwitch?: true;
 }
 
 export interface DefinitionEntry {
@@ -130,10 +132,10 @@ function templateVariables(template: string, units: TextUnit[]): void {
   }
 }
 
-function walk(value: unknown, path: string, inArguments: boolean, keysAreNames: boolean, units: TextUnit[], ownKey: string, inEnum = false): void {
+function walk(value: unknown, path: string, inArguments: boolean, keysAreNames: boolean, units: TextUnit[], ownKey: string, inEnum = false, offSwitch = false): void {
   if (typeof value === "string") {
     // An argument's `name` is an identifier, like a property name.
-    if (!isStructure(ownKey, value)) units.push({ path, text: value, role: ownKey === "name" ? "key" : "prose", inArguments, ...(inEnum && { enumValue: true as const }) });
+    if (!isStructure(ownKey, value)) units.push({ path, text: value, role: ownKey === "name" ? "key" : "prose", inArguments, ...(inEnum && { enumValue: true as const }), ...(offSwitch && { offSwitch: true as const }) });
     return;
   }
   if (typeof value !== "object" || value === null) return;
@@ -154,8 +156,16 @@ function walk(value: unknown, path: string, inArguments: boolean, keysAreNames: 
     const childPath = `${path}.${key}`;
     if (keyIsText) units.push({ path: childPath, text: key, role: "key", inArguments, ...(keysAreNames ? nameMarks(child) : {}) });
     if (!keysAreNames && key === "required" && Array.isArray(child)) requiredNames(object, child, childPath, inArguments, units);
-    else walk(child, childPath, inArguments, !keysAreNames && NAME_CONTAINERS.has(key), units, childKey);
+    else if (keysAreNames) walk(child, childPath, inArguments, false, units, childKey, false, isOffSwitch(child));
+    else walk(child, childPath, inArguments, NAME_CONTAINERS.has(key), units, childKey, false, offSwitch && key === "description");
   }
+}
+
+/** Whether a property's schema is a boolean switch that is off unless turned on (default false or unset). */
+function isOffSwitch(schema: unknown): boolean {
+  if (typeof schema !== "object" || schema === null) return false;
+  const s = schema as Record<string, unknown>;
+  return s.type === "boolean" && (s.default === undefined || s.default === false);
 }
 
 /**

@@ -67,6 +67,11 @@ const regexRuleSchema = z
      * agents and takes their system prompt).
      */
     unlessDescribes: z.string().min(1).optional(),
+    /**
+     * True: a match in the description of a switch that is off unless the model turns it on (a boolean
+     * property whose default is false, TextUnit.offSwitch) does not count: it says what turning it on does.
+     */
+    unlessOffSwitch: z.boolean().default(false),
 
   })
   .strict();
@@ -925,6 +930,8 @@ export interface CompiledRegexRule extends CompiledRuleBase {
   messageListSeverity: Severity | undefined;
   /** See the rule file's `unlessDescribes`: the rule skips a definition whose description matches. */
   unlessDescribes: RegExp | undefined;
+  /** See the rule file's `unlessOffSwitch`: matches in an off-by-default switch's description do not count. */
+  unlessOffSwitch: boolean;
   /** Only units whose path matches; undefined = every unit of the rule's roles. */
   path: RegExp | undefined;
   /** Matches are bounded (no `[\s\S]` or `.*`), so long text may be searched only around the words its gate needs. */
@@ -1032,7 +1039,7 @@ export function compileRuleSet(file: RuleFile): RuleSet {
       if (windowed && base.gate) gates.locate(base.gate);
       const start = startOf(regex);
       const lineStarts = !start && startsAtLines(regex.source, regex.flags) ? sticky(regex) : undefined;
-      return { ...base, kind: "regex", regex, foreignToolOnly: r.condition === "foreign-tool", ownArgumentOnly: r.condition === "own-argument", textValueOnly: r.condition === "text-value", messageListSeverity: r.messageListSeverity, unlessDescribes, path, windowed, start, lineStarts, native: { regex: false, sticky: false } };
+      return { ...base, kind: "regex", regex, foreignToolOnly: r.condition === "foreign-tool", ownArgumentOnly: r.condition === "own-argument", textValueOnly: r.condition === "text-value", messageListSeverity: r.messageListSeverity, unlessDescribes, unlessOffSwitch: r.unlessOffSwitch, path, windowed, start, lineStarts, native: { regex: false, sticky: false } };
     }
     return { ...base, kind: r.kind, detect: DETECTORS[r.kind], params: r.params, needs: DETECTOR_NEEDS[r.kind] };
   });

@@ -416,8 +416,9 @@ export function createScanner(options: ScannerOptions = {}): Scanner {
   /**
    * The first match of a rule in `text` (the channel's text from `base` on; tried only at the
    * candidates, sticky, when given) that counts: it starts in [ownFrom, ownTo), ends by `endBy`,
-   * stays inside one unit, is not in the name of a flag for a text-value rule, and is not in a
-   * sample of one of the server's own example calls.
+   * stays inside one unit, is not in the name of a flag for a text-value rule, not in an off-by-default
+   * switch's description for a rule that leaves those alone, and is not in a sample of one of the
+   * server's own example calls.
    */
   function firstCounted(rule: CompiledRegexRule, c: Channel, own: OwnNames, text: string, base: number, ownFrom: number, ownTo: number, endBy: number, at: { sticky: RegExp; candidates: readonly number[] } | null): UnitMatch | undefined {
     let i = -1;
@@ -430,6 +431,7 @@ export function createScanner(options: ScannerOptions = {}): Scanner {
       const offset = c.starts[i]!;
       if (to > offset + unit.text.length) return false; // never across two fields
       if (unit.messageList && rule.messageListSeverity && !messageListsCount) return false;
+      if (rule.unlessOffSwitch && unit.offSwitch) return false;
       return !(rule.textValueOnly && unit.flag) && !inExampleSample(rule, unit, from - offset, to - offset, own);
     };
     const m = at ? firstMatchAt(rule, at.sticky, text, own, at.candidates, counts) : firstMatch(rule, text, own, counts);

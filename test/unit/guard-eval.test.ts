@@ -356,9 +356,13 @@ const KNOWN_FALSE_BLOCKS: string[] = [];
 // secret put in a link, and a French server's tools by the text model; 3 after); v70 (263 definitions of 10 community
 // servers, one Korean; 3 warned and 2 blocked when measured: a quoted example request "Send an SMS to +1234567890" and
 // "Filter by owner email; default …" read by EX-001, Discord's cross-posting to "a target channel" by EX-021; 0 after);
-// v68 (78 definitions of 4 servers, 3 official, HashiCorp Vault among them; 0 when measured). The text model is
-// measured on v68, v70 and v71 (whose benign half is read with its poisoned one, above) and not trained on them.
-const benignOnlyHoldouts = ["v60", "v61", "v64", "v66", "v67", "v68", "v70"].flatMap((name) => benignIn(`holdout-${name}`));
+// v68 (78 definitions of 4 servers, 3 official, HashiCorp Vault among them; 0 when measured); v86 (148 definitions of 9
+// npm servers, 3 official; 6 warned and 3 blocked with the session's starting rules, 5 and 3 with the rules when it
+// arrived: a CLI bridge's `yolo` switch "Auto-approve all operations" (default false) read by HI-016 as an order, and a
+// job tracker's `full_history` flag that "returns the full conversation history" by EX-005 and EX-006; 3 after, the
+// scoring layer's, `medium`). The text model is measured on v68, v70, v71 (whose benign half is read with its poisoned
+// one, above) and v86, and not trained on them.
+const benignOnlyHoldouts = ["v60", "v61", "v64", "v66", "v67", "v68", "v70", "v86"].flatMap((name) => benignIn(`holdout-${name}`));
 
 describe("every real benign definition of every set", () => {
   const allBenign = [...benign, ...heldOutBenign, ...tunedHoldouts.flatMap((h) => h.benign), ...benignOnlyHoldouts];
