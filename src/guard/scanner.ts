@@ -623,8 +623,12 @@ const DATA_NOUN = /^\s+(?:patterns?|fields?|keys?|propert(?:y|ies)|values?|entr(
 
 /** Whether a dotted name is named in the text as a field of some data: `detect.grep patterns`, `config.timeout value`. */
 function namesData(name: string, text: string): boolean {
-  if (!name.includes(".")) return false;
-  for (let at = text.indexOf(name); at >= 0; at = text.indexOf(name, at + 1)) if (DATA_NOUN.test(text.slice(at + name.length, at + name.length + 24))) return true;
+  return name.includes(".") && followedSomewhereBy(name, text, DATA_NOUN, 24);
+}
+
+/** Whether some occurrence of `name` in `text` is followed by what `after` (anchored at ^) matches within `span` characters. */
+function followedSomewhereBy(name: string, text: string, after: RegExp, span: number): boolean {
+  for (let at = text.indexOf(name); at >= 0; at = text.indexOf(name, at + 1)) if (after.test(text.slice(at + name.length, at + name.length + span))) return true;
   return false;
 }
 
@@ -637,11 +641,7 @@ const KEBAB_NAME = /^[a-z][a-z0-9]*(?:-[a-z0-9]+)+$/i;
  * (the client a server's instructions say to call its tools with), not another server's tool.
  */
 function runsAsCommand(name: string, text: string): boolean {
-  if (!KEBAB_NAME.test(name)) return false;
-  for (let at = text.indexOf(name); at >= 0; at = text.indexOf(name, at + 1)) {
-    if (COMMAND_LINE_AFTER.test(text.slice(at + name.length, at + name.length + 60))) return true;
-  }
-  return false;
+  return KEBAB_NAME.test(name) && followedSomewhereBy(name, text, COMMAND_LINE_AFTER, 60);
 }
 
 /** After a program's name: up to two sub-command words, then an option of two dashes. */
