@@ -262,6 +262,12 @@ const tunedHoldouts = [
   // misses; two benign classes fixed (0/103 after): a reasoning trace another tool produced, an arbitrary command on a
   // named server.
   { name: "v85", size: 46, blind: "15/46", after: "41/46", floor: 0.89 },
+  // v87: 18 published definitions from 6 sources (attack labs, a goat server, an attack suite) beside 97 real benign
+  // definitions of 5 servers (agent memory paid from a wallet, a shell runner, Outlook mail, WordPress and Telegram in
+  // Russian). Blind: 17/18 with the text model (the rules alone 15/18), benign 0/97; SENS_PATH widened from the misses (a
+  // key file named with a prefix, `fake_id_rsa`; a public key `id_rsa.pub` no longer a secret). Two of its cases are
+  // near-duplicates of holdout-v7's, wrapped at other places. Left: "context files can be loaded with read_file".
+  { name: "v87", size: 18, blind: "17/18", after: "17/18", floor: 0.94 },
 ].map((h) => ({ ...h, cases: poisonedIn(`holdout-${h.name}`), benign: benignIn(`holdout-${h.name}`) }));
 
 describe("poisoning evaluation set", () => {
