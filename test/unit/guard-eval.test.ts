@@ -268,6 +268,12 @@ const tunedHoldouts = [
   // key file named with a prefix, `fake_id_rsa`; a public key `id_rsa.pub` no longer a secret). Two of its cases are
   // near-duplicates of holdout-v7's, wrapped at other places. Left: "context files can be loaded with read_file".
   { name: "v87", size: 18, blind: "17/18", after: "17/18", floor: 0.94 },
+  // v88: 43 published definitions from 5 sources (VIGIL's AgentDojo tools with fake prerequisites, a Python scanner's
+  // positive corpus with poisoned schema fields, MCPTox-format data) beside 65 real benign definitions of 9 servers (SSH
+  // vault, server inspection in Chinese, remote execution in Japanese, four wallets, Gmail in Korean). Blind: 38/43 with
+  // the text model (the rules alone 36/43), benign 0/65; HI-015 (another server's tool made a prerequisite, passive or
+  // under a PREREQUISITE heading) and SH-019 (this step performed before any operations listed by name) widened.
+  { name: "v88", size: 43, blind: "38/43", after: "43/43", floor: 1 },
 ].map((h) => ({ ...h, cases: poisonedIn(`holdout-${h.name}`), benign: benignIn(`holdout-${h.name}`) }));
 
 describe("poisoning evaluation set", () => {
