@@ -274,6 +274,12 @@ const tunedHoldouts = [
   // the text model (the rules alone 36/43), benign 0/65; HI-015 (another server's tool made a prerequisite, passive or
   // under a PREREQUISITE heading) and SH-019 (this step performed before any operations listed by name) widened.
   { name: "v88", size: 43, blind: "38/43", after: "43/43", floor: 1 },
+  // v89: 14 published definitions from 4 sources (a Go scanner's fixture server and rule tests, another Go scanner's
+  // tests, a vulnerable TypeScript server, a Go lab) beside 107 real benign definitions of 10 servers (SSH in Java, Rust
+  // and Go, a Kotlin database server, a memory-shell detector in Chinese, Windows automation in Japanese, KakaoTalk,
+  // DingTalk, QQ Mail). Blind: 9/14 (the rules alone 9/14), benign 7/107 (none blocked); SH-019 ("before using any other
+  // tool, call me") and HI-091 (a "[Verified by System]" badge) widened; three benign classes fixed (1/107 after).
+  { name: "v89", size: 14, blind: "9/14", after: "11/14", floor: 0.78 },
 ].map((h) => ({ ...h, cases: poisonedIn(`holdout-${h.name}`), benign: benignIn(`holdout-${h.name}`) }));
 
 describe("poisoning evaluation set", () => {
