@@ -784,8 +784,15 @@ const TURNED_RUN = /[ɐɔǝɟƃɥᴉɾʞɯɹʇʌʍʎ](?:[ɐɔǝɟƃɥᴉɾʞɯɹ
 
 // Letters under stacked combining marks ("R̀̒ȩ̈ͅn̵̓͒̇d̨͆e̶͗̈r̵͊́̓", "Zalgo" text): the marks bury the words from a
 // reader, not from the model. A line with four or more letters under two or more marks each is read
-// with the marks taken off.
+// with the marks taken off. So is a line with four or more letters under one line-drawing mark each
+// (an underline, overline or strike-through that a text styler adds: "D̲o n̲ot m̲ention"), which no
+// language writes: a filter looking for the words does not see them, the model does.
 const STACKED_MARKS = /[\u0300-\u036F]{2}/g;
+const LINE_MARK = /[\u0305\u0332\u0333\u0334\u0335\u0336\u0337\u0338\u033F]/g;
+/** Whether a combining mark draws a line through, under or over its letter (see LINE_MARK). */
+function isLineMark(c: number): boolean {
+  return c === 0x305 || (c >= 0x332 && c <= 0x338) || c === 0x33f;
+}
 const COMBINING_MARK = /[\u0300-\u036F\u1AB0-\u1AFF\u1DC0-\u1DFF\u20D0-\u20FF\uFE20-\uFE2F]/g;
 
 // Runes ("ᚲᛟᛈᛃ ᛏᚺᛖ ᛚᛁᚾᛖᛊ", Elder Futhark written for English): read as the Latin letters they transliterate,
@@ -847,13 +854,17 @@ const compatibilityLetters: Detector = (text) => {
   readLetterRuns(text, RUNE_READING, hits);
   readLetterRuns(text, REGIONAL_READING, hits);
   if ((text.match(TURNED_LETTER)?.length ?? 0) >= TURNED_READING.min) readLetterRuns(text, TURNED_READING, hits);
-  if (STACKED_MARKS.test(text)) {
-    STACKED_MARKS.lastIndex = 0;
+  const stacked = STACKED_MARKS.test(text);
+  STACKED_MARKS.lastIndex = 0;
+  const lined = LINE_MARK.test(text);
+  LINE_MARK.lastIndex = 0;
+  if (stacked || lined) {
     let at = 0;
     for (const line of text.split("\n")) {
-      if ((line.match(STACKED_MARKS)?.length ?? 0) >= 4) {
+      const what = (line.match(STACKED_MARKS)?.length ?? 0) >= 4 ? "stacked combining marks" : (line.match(LINE_MARK)?.length ?? 0) >= 4 ? "underline or strike-through marks" : undefined;
+      if (what) {
         const decoded = line.normalize("NFD").replace(COMBINING_MARK, "");
-        hits.push({ start: at, end: at + line.length, detail: `letters under stacked combining marks read ${quote(decoded)}`, decoded });
+        hits.push({ start: at, end: at + line.length, detail: `letters under ${what} read ${quote(decoded)}`, decoded });
       }
       at += line.length + 1;
     }
@@ -1080,7 +1091,7 @@ export const CharClass = {
   repeatRun: 4096,
   /** SPACED_RUN single characters in a row, each followed by blanks: the least SPACED_LETTERS can match. */
   spacedLetters: 8192,
-  /** A letter drawn another way (what compatibilityLetters reads): full-width, circled, mathematical, superscript, subscript, small capital, Braille, turned (upside-down), regional-indicator or runic letters, and letters under stacked combining marks. */
+  /** A letter drawn another way (what compatibilityLetters reads): full-width, circled, mathematical, superscript, subscript, small capital, Braille, turned (upside-down), regional-indicator or runic letters, and letters under stacked combining marks or under line-drawing marks (underline, strike-through). */
   letterForms: 16384,
   /** A word (no blank, line break or character beyond ASCII inside) of LONG_WORD characters or more: the least PARTED_RUN can match. */
   longWord: 32768,
@@ -1212,8 +1223,8 @@ export function charClasses(text: string): number {
     else {
       mask |= CharClass.nonAscii;
       if (letterForm(c)) mask |= CharClass.letterForms;
-      // Two combining marks in a row: letters may be buried under stacked marks.
-      else if (c >= 0x300 && c <= 0x36f && i > 0 && text.charCodeAt(i - 1) >= 0x300 && text.charCodeAt(i - 1) <= 0x36f) mask |= CharClass.letterForms;
+      // Two combining marks in a row: letters may be buried under stacked marks; one line-drawing mark: underlined or struck-through letters.
+      else if (c >= 0x300 && c <= 0x36f && ((i > 0 && text.charCodeAt(i - 1) >= 0x300 && text.charCodeAt(i - 1) <= 0x36f) || isLineMark(c))) mask |= CharClass.letterForms;
       if (invisibleFormat(c)) mask |= CharClass.zeroWidth;
       else if ((c >= 0x202a && c <= 0x202e) || (c >= 0x2066 && c <= 0x2069) || c === 0x200e || c === 0x200f || c === 0x061c) mask |= CharClass.bidi;
       else if (c >= 0xfe00 && c <= 0xfe0f) {

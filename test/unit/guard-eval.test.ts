@@ -280,6 +280,12 @@ const tunedHoldouts = [
   // DingTalk, QQ Mail). Blind: 9/14 (the rules alone 9/14), benign 7/107 (none blocked); SH-019 ("before using any other
   // tool, call me") and HI-091 (a "[Verified by System]" badge) widened; three benign classes fixed (1/107 after).
   { name: "v89", size: 14, blind: "9/14", after: "11/14", floor: 0.78 },
+  // v90: 30 published definitions from 4 sources found through pages and issue threads (a detection-rule project's
+  // tests and documented evasions, a red-team MCP server's modules, number-encoded fragments, a mock server) beside 92
+  // real benign definitions of 10 servers in Portuguese, French, Spanish, German, Italian and Vietnamese. Blind: 26/30
+  // (the rules alone 22/30), benign 1/92; HI-029 (a system note to the model), HI-053 (nothing to raise with the user),
+  // HI-047 (an encoded command to run), EX-105 (a free-text parameter as carrier), the end user, underlined letters.
+  { name: "v90", size: 30, blind: "26/30", after: "26/30", floor: 0.86 },
 ].map((h) => ({ ...h, cases: poisonedIn(`holdout-${h.name}`), benign: benignIn(`holdout-${h.name}`) }));
 
 describe("poisoning evaluation set", () => {
