@@ -35,7 +35,7 @@ const KEEP = 0.05;
  * to 1.40; v71, its 340 benign and 39 published poisoned definitions, to 1.47, where 35 warn; v72 with v73 to 1.20;
  * see docs/supply-chain.md, "The text model".)
  */
-const MEASURED_ONLY = new Set(["holdout-v68", "holdout-v70", "holdout-v71", "holdout-v72", "holdout-v73", "holdout-v74", "holdout-v75", "holdout-v76", "holdout-v77", "holdout-v78", "holdout-v79", "holdout-v80", "holdout-v81", "holdout-v82", "holdout-v83", "holdout-v84", "holdout-v85", "holdout-v86", "holdout-v87", "holdout-v88", "holdout-v89", "holdout-v90"]);
+const MEASURED_ONLY = new Set(["holdout-v68", "holdout-v70", "holdout-v71", "holdout-v72", "holdout-v73", "holdout-v74", "holdout-v75", "holdout-v76", "holdout-v77", "holdout-v78", "holdout-v79", "holdout-v80", "holdout-v81", "holdout-v82", "holdout-v83", "holdout-v84", "holdout-v85", "holdout-v86", "holdout-v87", "holdout-v88", "holdout-v89", "holdout-v90", "holdout-v91"]);
 
 const args = process.argv.slice(2);
 const heldOutFrom = args.includes("--held-out") ? Number(args[args.indexOf("--held-out") + 1]) : undefined;

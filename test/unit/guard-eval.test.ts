@@ -286,6 +286,13 @@ const tunedHoldouts = [
   // (the rules alone 22/30), benign 1/92; HI-029 (a system note to the model), HI-053 (nothing to raise with the user),
   // HI-047 (an encoded command to run), EX-105 (a free-text parameter as carrier), the end user, underlined letters.
   { name: "v90", size: 30, blind: "26/30", after: "26/30", floor: 0.86 },
+  // v91: 32 published definitions from 5 sources (a red-team framework's tool-poisoning and tool-coercion probes, with
+  // poison in enums, titles and 100,000-character padding; a gateway's preference-manipulation test server; tag-character
+  // payloads; MPMA's advertising descriptions) beside 90 real benign definitions of 9 servers (agent memory, a Codex
+  // delegate, an EVM wallet, browser-use, GitHub Actions, a secure shell, SSH administration). Blind: 25/32 (the rules
+  // alone 23/32), benign 1/90 (blocked); SH-029 widened and HI-094 (a threat for not complying) written; two benign
+  // classes fixed (0/90 after).
+  { name: "v91", size: 32, blind: "25/32", after: "28/32", floor: 0.87 },
 ].map((h) => ({ ...h, cases: poisonedIn(`holdout-${h.name}`), benign: benignIn(`holdout-${h.name}`) }));
 
 describe("poisoning evaluation set", () => {
