@@ -788,10 +788,13 @@ const TURNED_RUN = /[ɐɔǝɟƃɥᴉɾʞɯɹʇʌʍʎ](?:[ɐɔǝɟƃɥᴉɾʞɯɹ
 // (an underline, overline or strike-through that a text styler adds: "D̲o n̲ot m̲ention"), which no
 // language writes: a filter looking for the words does not see them, the model does.
 const STACKED_MARKS = /[\u0300-\u036F]{2}/g;
-const LINE_MARK = /[\u0305\u0332\u0333\u0334\u0335\u0336\u0337\u0338\u033F]/g;
-/** Whether a combining mark draws a line through, under or over its letter (see LINE_MARK). */
+/** The combining marks that draw a line over, under or through their letter: one list for the detector and for charClasses. */
+const LINE_MARKS = "\u0305\u0332\u0333\u0334\u0335\u0336\u0337\u0338\u033F";
+const LINE_MARK = new RegExp(`[${LINE_MARKS}]`, "g");
+const LINE_MARK_CODES = new Set(Array.from(LINE_MARKS, (c) => c.charCodeAt(0)));
+/** Whether a combining mark is one of LINE_MARKS. */
 function isLineMark(c: number): boolean {
-  return c === 0x305 || (c >= 0x332 && c <= 0x338) || c === 0x33f;
+  return LINE_MARK_CODES.has(c);
 }
 const COMBINING_MARK = /[\u0300-\u036F\u1AB0-\u1AFF\u1DC0-\u1DFF\u20D0-\u20FF\uFE20-\uFE2F]/g;
 
